@@ -1,0 +1,45 @@
+import formbody from '@fastify/formbody'
+import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import { sendError, sendPlain } from './http/error-status.js'
+import { loggablePath } from './logging/redact.js'
+import type { RouteContext } from './routes/context.js'
+import { ROUTE_FAMILIES } from './routes/index.js'
+import type { SnapshotStore } from './state/snapshot-store.js'
+
+export interface AppOptions {
+  readonly store: SnapshotStore
+  readonly logger: FastifyBaseLogger
+  /** Readiness; the server turns it off when shutdown begins. */
+  readonly isReady?: () => boolean
+}
+
+// Request bodies are tiny (an Autodiscover request is a few hundred bytes).
+export const BODY_LIMIT = 8 * 1024
+
+/** Builds the app from a snapshot store. Never listens: server.ts does, and tests use inject(). */
+export function buildApp(options: AppOptions): FastifyInstance {
+  const app = fastify({
+    loggerInstance: options.logger,
+    // One request line per response, written below without query string or addresses.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    return503OnClosing: true,
+  })
+  app.register(formbody)
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: loggablePath(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    )
+  })
+  app.setErrorHandler((error, _request, reply) => sendError(reply, error))
+  app.setNotFoundHandler((_request, reply) => sendPlain(reply, 404, 'not found'))
+  const context: RouteContext = { store: options.store, isReady: options.isReady ?? (() => true) }
+  for (const register of ROUTE_FAMILIES) register(app, context)
+  return app
+}

@@ -1,0 +1,40 @@
+import { normalizeDomain } from './domain-name.js'
+
+export interface EmailAddress {
+  /** `localPart@domain`, with the domain in lower-case ASCII form. */
+  readonly address: string
+  /** As typed: local parts are case-sensitive (RFC 5321 §2.4). */
+  readonly localPart: string
+  /** Lower-case ASCII (A-label) form. */
+  readonly domain: string
+}
+
+// RFC 5321 §4.5.3.1: local part 64 octets, path 256 octets including the angle brackets.
+const MAX_LOCAL_OCTETS = 64
+const MAX_ADDRESS_OCTETS = 254
+// C0 and C1 controls, DEL, and whitespace: never part of an address a person types.
+const FORBIDDEN = /[\u0000-\u0020\u007f-\u009f\u2028\u2029\s]/
+
+export type AddressResult = { ok: true; value: EmailAddress } | { ok: false; reason: string }
+
+/** Parses an address from a query string or request body, with a one-line reason when it is unusable. */
+export function parseAddress(raw: string): AddressResult {
+  if (raw.length === 0) return { ok: false, reason: 'the email address is empty' }
+  if (Buffer.byteLength(raw) > MAX_ADDRESS_OCTETS * 4)
+    return { ok: false, reason: 'the email address is too long' }
+  if (FORBIDDEN.test(raw))
+    return { ok: false, reason: 'the email address contains spaces or control characters' }
+  const at = raw.lastIndexOf('@')
+  if (at <= 0 || at === raw.length - 1)
+    return { ok: false, reason: 'the email address must look like name@domain' }
+  const localPart = raw.slice(0, at)
+  if (Buffer.byteLength(localPart) > MAX_LOCAL_OCTETS) {
+    return { ok: false, reason: 'the part before @ is longer than 64 bytes' }
+  }
+  const domain = normalizeDomain(raw.slice(at + 1))
+  if (domain === undefined) return { ok: false, reason: 'the part after @ is not a valid domain name' }
+  const address = `${localPart}@${domain}`
+  if (Buffer.byteLength(address) > MAX_ADDRESS_OCTETS)
+    return { ok: false, reason: 'the email address is too long' }
+  return { ok: true, value: { address, localPart, domain } }
+}

@@ -1,0 +1,18 @@
+// Typed errors raised below the HTTP layer. Each family of routes maps them to its protocol's answer
+// in one place: plain HTTP statuses in http/error-status.ts, Autodiscover error codes in its own route.
+
+export type ErrorKind = 'bad-address' | 'missing-address' | 'unknown-domain' | 'bad-request'
+
+export class MailsetupError extends Error {
+  readonly kind: ErrorKind
+
+  constructor(kind: ErrorKind, message: string) {
+    super(message)
+    this.name = 'MailsetupError'
+    this.kind = kind
+  }
+}
+
+export function isMailsetupError(error: unknown): error is MailsetupError {
+  return error instanceof MailsetupError
+}

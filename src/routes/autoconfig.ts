@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify'
+import { queryValue } from '../http/query.js'
+import { fillTemplate } from '../render/template.js'
+import { resolveAccount } from '../resolve/resolve-account.js'
+import { documentsFor } from '../state/snapshot.js'
+import type { RouteContext } from './context.js'
+
+/** Every path a Mozilla-autoconfig client asks (CLIENTS.md §1); HEAD comes with GET. */
+export const AUTOCONFIG_PATHS = [
+  '/mail/config-v1.1.xml',
+  '/.well-known/autoconfig/mail/config-v1.1.xml',
+  '/v1.1/mail/config-v1.1.xml',
+  // The newer draft's path, tried first by GNOME Online Accounts.
+  '/.well-known/mail-v1.xml',
+] as const
+
+// Thunderbird compares the type case-sensitively and wants it lower case.
+export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
+
+export function registerAutoconfigRoutes(app: FastifyInstance, context: RouteContext): void {
+  for (const url of AUTOCONFIG_PATHS) {
+    app.get(url, async (request, reply) => {
+      const snapshot = context.store.current
+      const account = resolveAccount(snapshot.settings, {
+        address: queryValue(request.query, 'emailaddress', 'email'),
+        host: request.host,
+      })
+      const documents = documentsFor(snapshot, account.profile)
+      // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
+      const onePerType = queryValue(request.query, 'emailmd5') !== undefined
+      const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
+      return reply.type(XML_CONTENT_TYPE).send(fillTemplate(template, account.identity))
+    })
+  }
+}

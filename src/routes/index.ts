@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify'
+import { registerAutoconfigRoutes } from './autoconfig.js'
+import type { RouteContext } from './context.js'
+import { registerHealthRoutes } from './health.js'
+
+/** Every route family. A new format adds its renderer, its route file, and one line here. */
+export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteContext) => void)[] = [
+  registerHealthRoutes,
+  registerAutoconfigRoutes,
+]

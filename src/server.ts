@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from './app.js'
+import { UsageError } from './cli/usage.js'
+import { createLogger, isLogLevel } from './logging/logger.js'
+import { formatProblem } from './settings/problems.js'
+import { loadSettings } from './settings/load-settings.js'
+import { createSnapshot } from './state/snapshot.js'
+import { SnapshotStore } from './state/snapshot-store.js'
+
+export const DEFAULT_CONFIG_PATH = 'config/mailsetup.yaml'
+
+export interface ServerEnv {
+  readonly configPath: string
+  readonly host: string
+  readonly port: number
+  readonly logLevel: string
+  readonly shutdownTimeoutMs: number
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new UsageError(`${name} must be an integer from 0 to ${max}`)
+  return value
+}
+
+/** The environment variables the service reads, checked. */
+export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!isLogLevel(logLevel))
+    throw new UsageError('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent')
+  return {
+    configPath: env.MAILSETUP_CONFIG || DEFAULT_CONFIG_PATH,
+    host: env.HOST || '0.0.0.0',
+    port: integer(env, 'PORT', 8080, 65535),
+    logLevel,
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 600_000),
+  }
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance
+  readonly url: string
+  /** Stops accepting, lets in-flight requests finish, and resolves; gives up after the deadline. */
+  readonly close: () => Promise<void>
+}
+
+/** Loads settings (throws SettingsError with every problem), builds the app and listens. */
+export async function startServer(config: ServerEnv): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel as Parameters<typeof createLogger>[0])
+  const loaded = loadSettings(config.configPath)
+  for (const warning of loaded.warnings) logger.warn(formatProblem(config.configPath, warning))
+  let ready = true
+  const store = new SnapshotStore(createSnapshot(loaded))
+  const app = buildApp({ store, logger, isReady: () => ready })
+  const url = await app.listen({ host: config.host, port: config.port })
+  logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
+  const close = async () => {
+    ready = false
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown deadline passed; closing remaining connections')
+      app.server.closeAllConnections()
+    }, config.shutdownTimeoutMs)
+    deadline.unref()
+    await app.close()
+    clearTimeout(deadline)
+  }
+  return { app, url, close }
+}
+
+/** SIGTERM / SIGINT: stop accepting, finish in-flight requests, exit. */
+export function closeOnSignals(server: RunningServer): void {
+  const stop = (signal: string) => {
+    server.app.log.info({ signal }, 'shutting down')
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}

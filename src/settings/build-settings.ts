@@ -1,0 +1,114 @@
+import { displayDomain } from '../common/domain-name.js'
+import { PROFILE_KEYS, type ProfileDraft, checkProfile, draftProfile, mergeProfile } from './build-profile.js'
+import { checkHostname, checkUrl } from './check-values.js'
+import type { HostedDomain, Profile, Provider, ServiceOptions, Settings } from './model.js'
+import type { ProblemList } from './problems.js'
+import type { ConfigFile, DomainEntry } from './schema.js'
+
+function buildProvider(entry: ConfigFile['provider'], problems: ProblemList): Provider {
+  const id = checkHostname(entry.id, 'provider.id', problems)
+  if (!id.includes('.'))
+    problems.error('provider.id', 'must be a fully qualified hostname such as mail.example.net')
+  return Object.freeze({
+    id,
+    name: entry.name,
+    shortName: entry.shortName,
+    ...(entry.documentationUrl === undefined
+      ? {}
+      : { documentationUrl: checkUrl(entry.documentationUrl, 'provider.documentationUrl', problems) }),
+  })
+}
+
+function buildService(entry: ConfigFile['service'], problems: ProblemList): ServiceOptions {
+  const service: { publicUrl?: string } = {}
+  if (entry?.publicUrl !== undefined)
+    service.publicUrl = checkUrl(entry.publicUrl, 'service.publicUrl', problems)
+  return Object.freeze(service)
+}
+
+function hasOverrides(entry: DomainEntry): boolean {
+  return PROFILE_KEYS.some((key) => entry[key] !== undefined)
+}
+
+/**
+ * Hands out profiles: domains without overrides share the defaults' profile; others share one per
+ * distinct effective settings. With 100,000 domains that keeps prepared documents to a few hundred.
+ */
+class ProfileCatalog {
+  readonly profiles: Profile[] = []
+  private readonly byKey = new Map<string, Profile>()
+  private shared?: Profile
+
+  constructor(
+    private readonly defaults: ProfileDraft,
+    private readonly problems: ProblemList,
+  ) {}
+
+  forDomain(entry: DomainEntry, path: string): Profile {
+    if (!hasOverrides(entry)) {
+      this.shared ??= this.add(mergeProfile(this.profiles.length, this.defaults, {}), path)
+      return this.shared
+    }
+    const candidate = mergeProfile(
+      this.profiles.length,
+      this.defaults,
+      draftProfile(entry, path, this.problems),
+    )
+    const { id: _, ...rest } = candidate
+    const key = JSON.stringify(rest)
+    const found = this.byKey.get(key)
+    if (found !== undefined) return found
+    this.byKey.set(key, candidate)
+    return this.add(candidate, path)
+  }
+
+  private add(profile: Profile, path: string): Profile {
+    checkProfile(profile, path, this.problems)
+    this.profiles.push(profile)
+    return profile
+  }
+}
+
+function addName(
+  lookup: Map<string, HostedDomain>,
+  name: string,
+  domain: HostedDomain,
+  path: string,
+  problems: ProblemList,
+) {
+  if (lookup.has(name)) problems.error(path, `${name} is listed more than once (as a domain or an alias)`)
+  else lookup.set(name, domain)
+}
+
+/** From a schema-valid config file to immutable settings; semantic problems go to `problems`. */
+export function buildSettings(config: ConfigFile, source: string, problems: ProblemList): Settings {
+  const provider = buildProvider(config.provider, problems)
+  const service = buildService(config.service, problems)
+  const catalog = new ProfileCatalog(draftProfile(config.defaults ?? {}, 'defaults', problems), problems)
+  const lookup = new Map<string, HostedDomain>()
+  const domains = config.domains.map((entry, index) => {
+    const path = `domains[${index}]`
+    const name = checkHostname(entry.name, `${path}.name`, problems)
+    const aliases = (entry.aliases ?? []).map((alias, i) =>
+      checkHostname(alias, `${path}.aliases[${i}]`, problems),
+    )
+    const domain: HostedDomain = Object.freeze({
+      name,
+      displayName: displayDomain(name),
+      aliases: Object.freeze(aliases),
+      profile: catalog.forDomain(entry, path),
+    })
+    addName(lookup, name, domain, `${path}.name`, problems)
+    for (const [i, alias] of aliases.entries())
+      addName(lookup, alias, domain, `${path}.aliases[${i}]`, problems)
+    return domain
+  })
+  return Object.freeze({
+    provider,
+    service,
+    domains: Object.freeze(domains),
+    profiles: Object.freeze(catalog.profiles),
+    lookup,
+    source,
+  })
+}

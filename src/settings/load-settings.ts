@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs'
+import { type Document, LineCounter, parseDocument } from 'yaml'
+import { buildSettings } from './build-settings.js'
+import type { Problem, Settings } from './model.js'
+import { ProblemList, SettingsError } from './problems.js'
+import { validateSchema } from './validate-schema.js'
+
+export interface LoadedSettings {
+  readonly settings: Settings
+  /** Risky but usable choices, to log at start-up and print in `mailsetup validate`. */
+  readonly warnings: readonly Problem[]
+}
+
+/** `domains[1].incoming[0]` → ['domains', 1, 'incoming', 0]. */
+function pathKeys(path: string): (string | number)[] {
+  return [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? (m[1] as string) : Number(m[2]),
+  )
+}
+
+/** The line of the deepest node on the path that exists in the file. */
+function lineOf(doc: Document, counter: LineCounter, path: string): number | undefined {
+  const keys = pathKeys(path)
+  while (keys.length > 0) {
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined
+    if (node?.range !== undefined) return counter.linePos(node.range[0]).line
+    keys.pop()
+  }
+  return undefined
+}
+
+/** Parses and validates config text; throws SettingsError listing every problem with its path. */
+export function parseSettings(text: string, source: string): LoadedSettings {
+  const counter = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    throw new SettingsError(
+      source,
+      doc.errors.map((e) => ({
+        path: '(yaml)',
+        message: e.message.split('\n')[0] as string,
+        line: counter.linePos(e.pos[0]).line,
+      })),
+    )
+  }
+  const withLines = (problems: readonly Problem[]) =>
+    problems.map((p) => ({ ...p, line: lineOf(doc, counter, p.path) }))
+  const { config, problems: schemaProblems } = validateSchema(doc.toJS({ maxAliasCount: 100 }))
+  if (config === undefined) throw new SettingsError(source, withLines(schemaProblems))
+  const problems = new ProblemList()
+  const settings = buildSettings(config, source, problems)
+  if (problems.errors.length > 0) throw new SettingsError(source, withLines(problems.errors))
+  return { settings, warnings: withLines(problems.warnings) }
+}
+
+/** Reads a config file; an unreadable file is reported like any other problem. */
+export function loadSettings(path: string): LoadedSettings {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    throw new SettingsError(path, [{ path: '(file)', message: `cannot read the file (${code})` }])
+  }
+  return parseSettings(text, path)
+}

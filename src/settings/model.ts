@@ -1,0 +1,94 @@
+// The typed, immutable settings every endpoint renders from. Built once per load by build-settings.ts
+// and swapped whole on reload; nothing here is mutated after it is built.
+
+export type Security = 'tls' | 'starttls' | 'none'
+export type Authentication = 'password-cleartext' | 'password-encrypted' | 'OAuth2'
+export type MailProtocol = 'imap' | 'pop3' | 'smtp'
+
+export interface MailServer {
+  readonly protocol: MailProtocol
+  readonly hostname: string
+  readonly port: number
+  readonly security: Security
+  /** In preference order; never empty. */
+  readonly authentication: readonly Authentication[]
+  /** Template with %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% (`address` and `localpart` are mapped here). */
+  readonly username: string
+}
+
+export interface Pop3Options {
+  readonly leaveMessagesOnServer: boolean
+  readonly daysToLeaveMessagesOnServer?: number
+}
+
+export interface ExchangeSettings {
+  /** Hostname for EXCH/EXPR `Server`; defaults to the EWS URL's host. */
+  readonly server?: string
+  readonly ewsUrl?: string
+  readonly activeSyncUrl?: string
+  readonly oabUrl?: string
+  readonly oofUrl?: string
+  readonly mapiHttp?: { readonly mailStoreUrl: string; readonly addressBookUrl: string }
+}
+
+export interface DavSettings {
+  readonly caldavUrl?: string
+  readonly carddavUrl?: string
+}
+
+/**
+ * The effective settings of one or more domains: defaults merged with a domain's overrides.
+ * Domains whose effective settings are equal share one profile (and so its prepared documents).
+ */
+export interface Profile {
+  /** Index into the snapshot's prepared documents. */
+  readonly id: number
+  /** Servers in preference order. */
+  readonly incoming: readonly MailServer[]
+  readonly outgoing: readonly MailServer[]
+  readonly pop3: Pop3Options
+  readonly exchange?: ExchangeSettings
+  readonly dav?: DavSettings
+  readonly webmailUrl?: string
+}
+
+export interface HostedDomain {
+  /** Lower-case ASCII (A-label) form. */
+  readonly name: string
+  /** Unicode form, for humans. */
+  readonly displayName: string
+  /** ASCII forms. */
+  readonly aliases: readonly string[]
+  readonly profile: Profile
+}
+
+export interface Provider {
+  /** A hostname (K-9 rejects anything else as emailProvider id). */
+  readonly id: string
+  readonly name: string
+  readonly shortName: string
+  readonly documentationUrl?: string
+}
+
+export interface ServiceOptions {
+  readonly publicUrl?: string
+}
+
+export interface Settings {
+  readonly provider: Provider
+  readonly service: ServiceOptions
+  readonly domains: readonly HostedDomain[]
+  readonly profiles: readonly Profile[]
+  /** Canonical names and aliases (ASCII, lower case) to their domain: one O(1) lookup per request. */
+  readonly lookup: ReadonlyMap<string, HostedDomain>
+  /** Where the settings came from, for logs and the CLI. */
+  readonly source: string
+}
+
+/** One thing wrong (or risky) in a config file, with its path in the file. */
+export interface Problem {
+  readonly path: string
+  readonly message: string
+  /** 1-based line in the file, when known. */
+  readonly line?: number
+}

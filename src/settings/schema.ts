@@ -1,0 +1,122 @@
+// The config file's shape, as a JSON Schema built with TypeBox. Semantic checks that a schema
+// cannot express (lengths of IDN names, URL schemes, duplicate domains) live in check-settings.ts.
+import { type Static, Type } from '@sinclair/typebox'
+
+const Hostname = Type.String({ minLength: 1, maxLength: 253 })
+const HttpUrl = Type.String({ minLength: 1, maxLength: 2048 })
+
+export const SecuritySchema = Type.Union([
+  Type.Literal('tls'),
+  Type.Literal('starttls'),
+  Type.Literal('none'),
+])
+
+export const AuthenticationSchema = Type.Union([
+  Type.Literal('password-cleartext'),
+  Type.Literal('password-encrypted'),
+  Type.Literal('OAuth2'),
+])
+
+/** `address`, `localpart`, or a template using %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN%. */
+export const UsernameSchema = Type.String({ minLength: 1, maxLength: 320 })
+
+const ServerFields = {
+  hostname: Hostname,
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  security: SecuritySchema,
+  authentication: Type.Optional(Type.Array(AuthenticationSchema, { minItems: 1, uniqueItems: true })),
+  username: Type.Optional(UsernameSchema),
+}
+
+export const IncomingServerSchema = Type.Object(
+  { type: Type.Union([Type.Literal('imap'), Type.Literal('pop3')]), ...ServerFields },
+  { additionalProperties: false },
+)
+
+export const OutgoingServerSchema = Type.Object(
+  { type: Type.Literal('smtp'), ...ServerFields },
+  { additionalProperties: false },
+)
+
+export const Pop3OptionsSchema = Type.Object(
+  {
+    leaveMessagesOnServer: Type.Optional(Type.Boolean()),
+    daysToLeaveMessagesOnServer: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+)
+
+export const ExchangeSchema = Type.Object(
+  {
+    server: Type.Optional(Hostname),
+    ewsUrl: Type.Optional(HttpUrl),
+    activeSyncUrl: Type.Optional(HttpUrl),
+    oabUrl: Type.Optional(HttpUrl),
+    oofUrl: Type.Optional(HttpUrl),
+    mapiHttp: Type.Optional(
+      Type.Object({ mailStoreUrl: HttpUrl, addressBookUrl: HttpUrl }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
+export const DavSchema = Type.Object(
+  { caldavUrl: Type.Optional(HttpUrl), carddavUrl: Type.Optional(HttpUrl) },
+  { additionalProperties: false },
+)
+
+/** Everything a domain may set; `defaults` holds the same keys, and a domain overrides any of them. */
+const ProfileFields = {
+  username: Type.Optional(UsernameSchema),
+  incoming: Type.Optional(Type.Array(IncomingServerSchema)),
+  outgoing: Type.Optional(Type.Array(OutgoingServerSchema)),
+  pop3: Type.Optional(Pop3OptionsSchema),
+  exchange: Type.Optional(Type.Union([ExchangeSchema, Type.Null()])),
+  dav: Type.Optional(Type.Union([DavSchema, Type.Null()])),
+  webmail: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
+}
+
+export const DefaultsSchema = Type.Object(ProfileFields, { additionalProperties: false })
+
+export const DomainSchema = Type.Object(
+  {
+    name: Hostname,
+    aliases: Type.Optional(Type.Array(Hostname)),
+    ...ProfileFields,
+  },
+  { additionalProperties: false },
+)
+
+export const ProviderSchema = Type.Object(
+  {
+    id: Hostname,
+    name: Type.String({ minLength: 1, maxLength: 60 }),
+    shortName: Type.String({ minLength: 1, maxLength: 20 }),
+    documentationUrl: Type.Optional(HttpUrl),
+  },
+  { additionalProperties: false },
+)
+
+export const ServiceSchema = Type.Object(
+  {
+    /** Public HTTPS base URL of this service, e.g. https://autoconfig.example.net. */
+    publicUrl: Type.Optional(HttpUrl),
+  },
+  { additionalProperties: false },
+)
+
+export const ConfigFileSchema = Type.Object(
+  {
+    provider: ProviderSchema,
+    service: Type.Optional(ServiceSchema),
+    defaults: Type.Optional(DefaultsSchema),
+    domains: Type.Array(DomainSchema, { minItems: 1 }),
+  },
+  { additionalProperties: false },
+)
+
+export type ConfigFile = Static<typeof ConfigFileSchema>
+export type DomainEntry = Static<typeof DomainSchema>
+export type DefaultsEntry = Static<typeof DefaultsSchema>
+export type IncomingServerEntry = Static<typeof IncomingServerSchema>
+export type OutgoingServerEntry = Static<typeof OutgoingServerSchema>

@@ -1,0 +1,45 @@
+import { renderAutoconfig } from '../render/autoconfig.js'
+import { type Template, compileTemplate } from '../render/template.js'
+import { escapeXml } from '../render/xml.js'
+import type { Problem, Profile, Settings } from '../settings/model.js'
+import type { LoadedSettings } from '../settings/load-settings.js'
+
+/** Documents rendered once per profile when settings load; a request only fills in the identity. */
+export interface ProfileDocuments {
+  readonly autoconfig: Template
+  /** One server per type, for Evolution (CLIENTS.md §1). */
+  readonly autoconfigOnePerType: Template
+}
+
+/** Settings plus everything prepared from them: what a request reads, swapped whole on reload. */
+export interface Snapshot {
+  readonly settings: Settings
+  readonly warnings: readonly Problem[]
+  /** Indexed by `Profile.id`. */
+  readonly documents: readonly ProfileDocuments[]
+  readonly loadedAt: Date
+}
+
+function prepareDocuments(settings: Settings, profile: Profile): ProfileDocuments {
+  const { provider } = settings
+  const autoconfig = (onePerType: boolean) =>
+    compileTemplate(
+      (identity) => renderAutoconfig({ provider, profile, identity }, { onePerType }),
+      escapeXml,
+    )
+  return Object.freeze({ autoconfig: autoconfig(false), autoconfigOnePerType: autoconfig(true) })
+}
+
+export function createSnapshot(loaded: LoadedSettings, now = new Date()): Snapshot {
+  const { settings, warnings } = loaded
+  return Object.freeze({
+    settings,
+    warnings,
+    documents: Object.freeze(settings.profiles.map((profile) => prepareDocuments(settings, profile))),
+    loadedAt: now,
+  })
+}
+
+export function documentsFor(snapshot: Snapshot, profile: Profile): ProfileDocuments {
+  return snapshot.documents[profile.id] as ProfileDocuments
+}

@@ -1,0 +1,45 @@
+import { stringify } from 'yaml'
+import { buildApp } from '../../src/app.js'
+import { createLogger } from '../../src/logging/logger.js'
+import { type LoadedSettings, parseSettings } from '../../src/settings/load-settings.js'
+import { createSnapshot } from '../../src/state/snapshot.js'
+import { SnapshotStore } from '../../src/state/snapshot-store.js'
+
+export const BUNDLED_CONFIG = new URL('../../config/mailsetup.yaml', import.meta.url).pathname
+
+type Json = Record<string, unknown>
+
+/** A small valid config: one provider, IMAP+SMTP with TLS and STARTTLS, one domain. Override per test. */
+export function baseConfig(overrides: Json = {}): Json {
+  return {
+    provider: {
+      id: 'mail.test.example',
+      name: 'Test Mail',
+      shortName: 'TestMail',
+      documentationUrl: 'https://help.test.example/',
+    },
+    defaults: {
+      incoming: [
+        { type: 'imap', hostname: 'imap.test.example', port: 993, security: 'tls' },
+        { type: 'imap', hostname: 'imap.test.example', port: 143, security: 'starttls' },
+      ],
+      outgoing: [
+        { type: 'smtp', hostname: 'smtp.test.example', port: 465, security: 'tls' },
+        { type: 'smtp', hostname: 'smtp.test.example', port: 587, security: 'starttls' },
+      ],
+    },
+    domains: [{ name: 'test.example' }],
+    ...overrides,
+  }
+}
+
+export function loadConfig(config: Json | string): LoadedSettings {
+  return parseSettings(typeof config === 'string' ? config : stringify(config), 'test.yaml')
+}
+
+/** An app over a config object or YAML text, with logs discarded unless a stream is given. */
+export function appFor(config: Json | string, logStream?: NodeJS.WritableStream) {
+  const store = new SnapshotStore(createSnapshot(loadConfig(config)))
+  const logger = createLogger(logStream === undefined ? 'silent' : 'info', logStream)
+  return buildApp({ store, logger })
+}
