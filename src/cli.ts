@@ -2,8 +2,8 @@
 import { runCli } from './cli/run-cli.js'
 
 const io = {
-  stdout: (text: string) => process.stdout.write(text),
-  stderr: (text: string) => process.stderr.write(text),
+  stdout: process.stdout.write.bind(process.stdout),
+  stderr: process.stderr.write.bind(process.stderr),
   env: process.env,
 }
 

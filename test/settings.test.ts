@@ -211,3 +211,64 @@ t.test('schema paths read like the file', async (t) => {
   t.equal(pointerToPath('/domains/1/incoming/0/port'), 'domains[1].incoming[0].port')
   t.equal(pointerToPath('/a~1b/c~0d'), 'a/b.c~d')
 })
+
+t.test('null switches inherited sections off; a provider may have no documentation', async (t) => {
+  const config = baseConfig({
+    provider: { id: 'mail.test.example', name: 'Test Mail', shortName: 'TestMail' },
+    domains: [{ name: 'test.example' }, { name: 'bare.example', dav: null, webmail: null, exchange: null }],
+  })
+  const defaults = config.defaults as Record<string, unknown>
+  defaults.dav = { caldavUrl: 'https://dav.test.example/cal/' }
+  defaults.webmail = 'https://webmail.test.example/'
+  const { settings } = loadConfig(config)
+  t.equal(settings.provider.documentationUrl, undefined)
+  t.equal(settings.lookup.get('test.example')?.profile.dav?.caldavUrl, 'https://dav.test.example/cal/')
+  const bare = settings.lookup.get('bare.example')!.profile
+  t.equal(bare.dav, undefined)
+  t.equal(bare.webmailUrl, undefined)
+})
+
+t.test('without defaults every domain must bring its own servers', async (t) => {
+  const config = baseConfig({ domains: [{ name: 'a.example' }] })
+  delete config.defaults
+  const problems = problemsOf(() => loadConfig(config))
+  t.same(
+    problems.map((p) => `${p.path}: ${p.message}`),
+    [
+      'domains[0]: no incoming server: set `incoming` here or in `defaults`',
+      'domains[0]: no outgoing server: set `outgoing` here or in `defaults`',
+    ],
+  )
+})
+
+t.test('a literal username loads with a warning about address-less clients', async (t) => {
+  const { warnings } = loadConfig(
+    baseConfig({ domains: [{ name: 'test.example', username: 'shared-login' }] }),
+  )
+  t.match(warnings, [{ path: 'domains[0].username', message: /exactly one placeholder/ }])
+})
+
+t.test('missing keys are reported at their path, without a line when the file has none', async (t) => {
+  const problems = problemsOf(() =>
+    parseSettings('domains:\n  - name: a.example\n    webmail: 5\n', 'partial.yaml'),
+  )
+  const provider = problems.find((p) => p.path === 'provider')
+  t.ok(provider, 'missing provider reported')
+  t.equal(provider?.line, undefined)
+  t.equal(formatProblem('partial.yaml', provider!), `partial.yaml: provider: ${provider?.message}`)
+  t.equal(problems.filter((p) => p.path === 'domains[0].webmail').length, 1, 'one line per path for unions')
+  t.equal(problems.find((p) => p.path === 'domains[0].webmail')?.line, 3)
+})
+
+t.test('a YAML alias bomb is refused without expanding it', async (t) => {
+  const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
+  for (let i = 0; i < 8; i++)
+    bomb.push(
+      `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+        .fill(`*${String.fromCharCode(97 + i)}`)
+        .join(', ')}]`,
+    )
+  const problems = problemsOf(() => parseSettings(bomb.join('\n'), 'bomb.yaml'))
+  t.equal(problems[0]?.path, '(yaml)')
+  t.match(problems[0]?.message, /alias/i)
+})

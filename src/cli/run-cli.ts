@@ -36,7 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`mailsetup ${name}: ${error.message}\n`)
       return EXIT_USAGE
     }
-    io.stderr(`mailsetup ${name}: ${error instanceof Error ? error.message : String(error)}\n`)
+    io.stderr(`mailsetup ${name}: ${(error as Error).message}\n`)
     return EXIT_FAILED
   }
 }

@@ -1,5 +1,5 @@
 import { closeOnSignals, readServerEnv, startServer } from '../server.js'
-import { formatProblem, SettingsError } from '../settings/problems.js'
+import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
 
 export const serveCommand: Command = {
@@ -23,8 +23,8 @@ Example:
     try {
       closeOnSignals(await startServer(env))
       return EXIT_OK
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error
+    } catch (thrown) {
+      const error = asSettingsError(thrown)
       io.stderr(`${error.message}\n`)
       for (const problem of error.problems) io.stderr(`  ${formatProblem(error.source, problem)}\n`)
       return EXIT_FAILED

@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG_PATH } from '../server.js'
 import { loadSettings } from '../settings/load-settings.js'
-import { formatProblem, SettingsError } from '../settings/problems.js'
+import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
 
 export const validateCommand: Command = {
@@ -24,8 +24,8 @@ Example:
         `${path}: OK (${settings.domains.length} domains, ${settings.lookup.size - settings.domains.length} aliases, ${warnings.length} warnings)\n`,
       )
       return EXIT_OK
-    } catch (error) {
-      if (!(error instanceof SettingsError)) throw error
+    } catch (thrown) {
+      const error = asSettingsError(thrown)
       for (const problem of error.problems) io.stderr(`error: ${formatProblem(path, problem)}\n`)
       io.stderr(`${error.message}\n`)
       return EXIT_FAILED

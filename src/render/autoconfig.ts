@@ -79,7 +79,8 @@ export function renderAutoconfig(input: AutoconfigInput, options: AutoconfigOpti
   const { provider, profile, identity } = input
   const incoming = orderIncoming(profile.incoming, options.onePerType)
   const outgoing = secure(profile.outgoing).slice(0, options.onePerType ? 1 : undefined)
-  const username = incoming[0]?.username ?? outgoing[0]?.username ?? '%EMAILADDRESS%'
+  // Settings guarantee an incoming server; its username form is the one every server shares (FairEmail).
+  const username = (profile.incoming[0] as MailServer).username
   const documentation =
     provider.documentationUrl !== undefined &&
     el('documentation', [el('descr', `${provider.name} setup instructions`, { lang: 'en' })], {

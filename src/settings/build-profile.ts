@@ -55,7 +55,7 @@ function draftDav(
 
 /** Checks and normalises the profile keys of `defaults` or of one domain entry. */
 export function draftProfile(entry: DefaultsEntry, path: string, problems: ProblemList): ProfileDraft {
-  const at = (key: string) => (path === '' ? key : `${path}.${key}`)
+  const at = (key: string) => `${path}.${key}`
   const draft: { -readonly [K in keyof ProfileDraft]: ProfileDraft[K] } = {}
   if (entry.username !== undefined) draft.username = checkUsername(entry.username, at('username'), problems)
   if (entry.incoming !== undefined) draft.incoming = buildServers(entry.incoming, at('incoming'), problems)

@@ -38,6 +38,12 @@ const KNOWN_PLACEHOLDERS = new Set(['%EMAILADDRESS%', '%EMAILLOCALPART%', '%EMAI
 export function checkUsername(value: string, path: string, problems: ProblemList): string {
   if (value === 'address') return '%EMAILADDRESS%'
   if (value === 'localpart') return '%EMAILLOCALPART%'
+  if (!KNOWN_PLACEHOLDERS.has(value)) {
+    problems.warn(
+      path,
+      'when the client sends no address (K-9, KMail), GNOME and FairEmail can fill only a username that is exactly one placeholder',
+    )
+  }
   for (const placeholder of value.match(PLACEHOLDER) ?? []) {
     if (!KNOWN_PLACEHOLDERS.has(placeholder)) {
       problems.error(

@@ -29,6 +29,15 @@ function lineOf(doc: Document, counter: LineCounter, path: string): number | und
   return undefined
 }
 
+/** Plain data from the YAML document; alias bombs ("billion laughs") are refused, not expanded. */
+function toValue(doc: Document, source: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 })
+  } catch (error) {
+    throw new SettingsError(source, [{ path: '(yaml)', message: (error as Error).message }])
+  }
+}
+
 /** Parses and validates config text; throws SettingsError listing every problem with its path. */
 export function parseSettings(text: string, source: string): LoadedSettings {
   const counter = new LineCounter()
@@ -45,7 +54,7 @@ export function parseSettings(text: string, source: string): LoadedSettings {
   }
   const withLines = (problems: readonly Problem[]) =>
     problems.map((p) => ({ ...p, line: lineOf(doc, counter, p.path) }))
-  const { config, problems: schemaProblems } = validateSchema(doc.toJS({ maxAliasCount: 100 }))
+  const { config, problems: schemaProblems } = validateSchema(toValue(doc, source))
   if (config === undefined) throw new SettingsError(source, withLines(schemaProblems))
   const problems = new ProblemList()
   const settings = buildSettings(config, source, problems)
@@ -59,7 +68,7 @@ export function loadSettings(path: string): LoadedSettings {
   try {
     text = readFileSync(path, 'utf8')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
+    const { code } = error as NodeJS.ErrnoException
     throw new SettingsError(path, [{ path: '(file)', message: `cannot read the file (${code})` }])
   }
   return parseSettings(text, path)

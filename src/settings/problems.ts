@@ -31,3 +31,9 @@ export function formatProblem(source: string, problem: Problem): string {
   const where = problem.line === undefined ? source : `${source}:${problem.line}`
   return `${where}: ${problem.path}: ${problem.message}`
 }
+
+/** For callers that report config problems and let anything else propagate as it is. */
+export function asSettingsError(error: unknown): SettingsError {
+  if (error instanceof SettingsError) return error
+  throw error
+}

@@ -1,0 +1,39 @@
+import t from 'tap'
+import { el, escapeXml, renderXmlDocument } from '../src/render/xml.js'
+import { compileTemplate, fillTemplate } from '../src/render/template.js'
+import { parseXml } from './helpers/xml.js'
+
+t.test('escaping covers the five specials and drops characters XML cannot carry', async (t) => {
+  t.equal(escapeXml(`a&b<c>d"e'f`), 'a&amp;b&lt;c&gt;d&quot;e&apos;f')
+  t.equal(escapeXml('x\u0001y\uffffz'), 'x\ufffdy\ufffdz')
+  t.equal(escapeXml('tab\tnewline\n'), 'tab\tnewline\n')
+})
+
+t.test('documents: declaration first, optional doctype, empty and skipped children', async (t) => {
+  const text = renderXmlDocument(
+    el('root', [el('empty'), undefined, false, el('v', '1 & 2', { a: '"q"' })]),
+    '<!DOCTYPE root>',
+  )
+  t.equal(
+    text,
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE root>\n<root>\n  <empty/>\n  <v a="&quot;q&quot;">1 &amp; 2</v>\n</root>\n',
+  )
+  t.equal(renderXmlDocument(el('solo')), '<?xml version="1.0" encoding="UTF-8"?>\n<solo/>\n')
+})
+
+t.test('a compiled template fills to exactly what the renderer gives', async (t) => {
+  const render = (id: { address: string; localPart: string; domain: string }) =>
+    renderXmlDocument(
+      el('r', [el('a', id.address), el('l', `x-${id.localPart}`), el('d', id.domain, { at: id.domain })]),
+    )
+  const template = compileTemplate(render, escapeXml)
+  t.equal(template.slots.length, 4)
+  for (const identity of [
+    { address: 'a@b.example', localPart: 'a', domain: 'b.example' },
+    { address: `o'b&<x>@b.example`, localPart: `o'b&<x>`, domain: 'b.example' },
+  ]) {
+    const filled = fillTemplate(template, identity)
+    t.equal(filled, render(identity))
+    t.equal((parseXml(filled).r as Record<string, string>).a, identity.address)
+  }
+})
