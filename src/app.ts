@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody'
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { sendError, sendPlain } from './http/error-status.js'
 import { loggablePath } from './logging/redact.js'
+import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
 import type { RouteContext } from './routes/context.js'
 import { ROUTE_FAMILIES } from './routes/index.js'
 import type { SnapshotStore } from './state/snapshot-store.js'
@@ -24,6 +25,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    rewriteUrl: (request) => normalizeAutodiscoverPath(request.url as string),
   })
   app.register(formbody)
   app.addHook('onResponse', async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { registerAutoconfigRoutes } from './autoconfig.js'
+import { registerAutodiscoverRoutes } from './autodiscover.js'
 import type { RouteContext } from './context.js'
 import { registerHealthRoutes } from './health.js'
 
@@ -7,4 +8,5 @@ import { registerHealthRoutes } from './health.js'
 export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteContext) => void)[] = [
   registerHealthRoutes,
   registerAutoconfigRoutes,
+  registerAutodiscoverRoutes,
 ]

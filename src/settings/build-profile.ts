@@ -38,6 +38,7 @@ function draftExchange(entry: NonNullable<DefaultsEntry['exchange']>, path: stri
       addressBookUrl: checkUrl(entry.mapiHttp.addressBookUrl, `${path}.mapiHttp.addressBookUrl`, problems),
     })
   }
+  if (entry.outlook !== undefined) out.outlook = entry.outlook
   return out as ExchangeSettings
 }
 
@@ -114,11 +115,29 @@ export function checkProfile(profile: Profile, path: string, problems: ProblemLi
     problems.error(path, 'no incoming server: set `incoming` here or in `defaults`')
   if (profile.outgoing.length === 0)
     problems.error(path, 'no outgoing server: set `outgoing` here or in `defaults`')
+  checkOutlookExchange(profile, path, problems)
   const usernames = new Set([...profile.incoming, ...profile.outgoing].map((s) => s.username))
   if (usernames.size > 1) {
     problems.warn(
       path,
       'servers use different username forms; FairEmail applies the last one in the file to every server',
+    )
+  }
+}
+
+/** Outlook's Exchange-style protocols need an EWS URL; GNOME Online Accounts also needs the OAB URL. */
+function checkOutlookExchange(profile: Profile, path: string, problems: ProblemList): void {
+  const exchange = profile.exchange
+  if (exchange?.ewsUrl === undefined) {
+    if (exchange?.outlook === 'exchange')
+      problems.error(
+        path,
+        '`exchange.outlook: exchange` needs `exchange.ewsUrl` (Outlook has nothing else to use)',
+      )
+  } else if (exchange.oabUrl === undefined && exchange.outlook !== 'email') {
+    problems.warn(
+      path,
+      'no `exchange.oabUrl`: GNOME Online Accounts refuses an Autodiscover answer without OABUrl',
     )
   }
 }

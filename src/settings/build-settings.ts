@@ -20,10 +20,27 @@ function buildProvider(entry: ConfigFile['provider'], problems: ProblemList): Pr
 }
 
 function buildService(entry: ConfigFile['service'], problems: ProblemList): ServiceOptions {
-  const service: { publicUrl?: string } = {}
+  const service: { publicUrl?: string; httpsRedirect?: boolean } = {}
   if (entry?.publicUrl !== undefined)
     service.publicUrl = checkUrl(entry.publicUrl, 'service.publicUrl', problems)
+  if (entry?.httpsRedirect === true) {
+    // The HTTP redirect method sends Outlook to one fixed HTTPS endpoint (MS-OXDSCLI 3.1.5.1).
+    if (!service.publicUrl?.startsWith('https://'))
+      problems.error('service.httpsRedirect', 'needs `service.publicUrl` with an https URL to redirect to')
+    service.httpsRedirect = true
+  }
   return Object.freeze(service)
+}
+
+/** Autodiscover's per-domain redirects (issue 3): `redirectUrl` must be https, clients refuse anything else. */
+function autodiscoverRedirects(entry: DomainEntry, path: string, problems: ProblemList) {
+  const out: { aliasRedirect?: boolean; redirectUrl?: string } = {}
+  if (entry.aliasRedirect === true) out.aliasRedirect = true
+  if (entry.redirectUrl === undefined) return out
+  if (entry.redirectUrl.startsWith('https://'))
+    out.redirectUrl = checkUrl(entry.redirectUrl, `${path}.redirectUrl`, problems)
+  else problems.error(`${path}.redirectUrl`, 'must be an https URL (Outlook follows only https redirects)')
+  return out
 }
 
 function hasOverrides(entry: DomainEntry): boolean {
@@ -97,6 +114,7 @@ export function buildSettings(config: ConfigFile, source: string, problems: Prob
       displayName: displayDomain(name),
       aliases: Object.freeze(aliases),
       profile: catalog.forDomain(entry, path),
+      ...autodiscoverRedirects(entry, path, problems),
     })
     addName(lookup, name, domain, `${path}.name`, problems)
     for (const [i, alias] of aliases.entries())

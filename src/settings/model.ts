@@ -29,7 +29,11 @@ export interface ExchangeSettings {
   readonly oabUrl?: string
   readonly oofUrl?: string
   readonly mapiHttp?: { readonly mailStoreUrl: string; readonly addressBookUrl: string }
+  /** Outlook's POX answer: Exchange-style protocols and IMAP/POP3/SMTP (`both`, the default), or one kind. */
+  readonly outlook?: OutlookAccount
 }
+
+export type OutlookAccount = 'both' | 'exchange' | 'email'
 
 export interface DavSettings {
   readonly caldavUrl?: string
@@ -60,6 +64,10 @@ export interface HostedDomain {
   /** ASCII forms. */
   readonly aliases: readonly string[]
   readonly profile: Profile
+  /** Autodiscover answers `redirectAddr` to the address at `name` for addresses at an alias. */
+  readonly aliasRedirect?: boolean
+  /** Hosted elsewhere: Autodiscover answers `redirectUrl` (https) with this URL. */
+  readonly redirectUrl?: string
 }
 
 export interface Provider {
@@ -72,6 +80,8 @@ export interface Provider {
 
 export interface ServiceOptions {
   readonly publicUrl?: string
+  /** Autodiscover's HTTP redirect method: 302 plain-http GETs to the HTTPS endpoint. */
+  readonly httpsRedirect?: boolean
 }
 
 export interface Settings {

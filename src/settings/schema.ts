@@ -56,6 +56,10 @@ export const ExchangeSchema = Type.Object(
     mapiHttp: Type.Optional(
       Type.Object({ mailStoreUrl: HttpUrl, addressBookUrl: HttpUrl }, { additionalProperties: false }),
     ),
+    /** Which account type Outlook's POX Autodiscover answer offers (issue 3). */
+    outlook: Type.Optional(
+      Type.Union([Type.Literal('both'), Type.Literal('exchange'), Type.Literal('email')]),
+    ),
   },
   { additionalProperties: false },
 )
@@ -82,6 +86,10 @@ export const DomainSchema = Type.Object(
   {
     name: Hostname,
     aliases: Type.Optional(Type.Array(Hostname)),
+    /** Autodiscover: answer `redirectAddr` (the address at `name`) for addresses at an alias. */
+    aliasRedirect: Type.Optional(Type.Boolean()),
+    /** Autodiscover: the domain is hosted elsewhere; answer `redirectUrl` with this https URL. */
+    redirectUrl: Type.Optional(HttpUrl),
     ...ProfileFields,
   },
   { additionalProperties: false },
@@ -101,6 +109,8 @@ export const ServiceSchema = Type.Object(
   {
     /** Public HTTPS base URL of this service, e.g. https://autoconfig.example.net. */
     publicUrl: Type.Optional(HttpUrl),
+    /** Autodiscover's HTTP redirect method: plain-http GETs get a 302 to <publicUrl>/autodiscover/autodiscover.xml. */
+    httpsRedirect: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 )

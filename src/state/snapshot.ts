@@ -3,12 +3,15 @@ import { type Template, compileTemplate } from '../render/template.js'
 import { escapeXml } from '../render/xml.js'
 import type { Problem, Profile, Settings } from '../settings/model.js'
 import type { LoadedSettings } from '../settings/load-settings.js'
+import { type AutodiscoverDocuments, prepareAutodiscover } from './autodiscover-documents.js'
 
 /** Documents rendered once per profile when settings load; a request only fills in the identity. */
 export interface ProfileDocuments {
   readonly autoconfig: Template
   /** One server per type, for Evolution (CLIENTS.md §1). */
   readonly autoconfigOnePerType: Template
+  /** Microsoft POX Autodiscover (issue 3). */
+  readonly autodiscover: AutodiscoverDocuments
 }
 
 /** Settings plus everything prepared from them: what a request reads, swapped whole on reload. */
@@ -27,7 +30,11 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
       (identity) => renderAutoconfig({ provider, profile, identity }, { onePerType }),
       escapeXml,
     )
-  return Object.freeze({ autoconfig: autoconfig(false), autoconfigOnePerType: autoconfig(true) })
+  return Object.freeze({
+    autoconfig: autoconfig(false),
+    autoconfigOnePerType: autoconfig(true),
+    autodiscover: prepareAutodiscover(profile),
+  })
 }
 
 export function createSnapshot(loaded: LoadedSettings, now = new Date()): Snapshot {
