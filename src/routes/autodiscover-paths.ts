@@ -1,7 +1,7 @@
 // Autodiscover paths arrive in any casing (`/Autodiscover/Autodiscover.xml`, `/AutoDiscover/AutoDiscover.xml`,
 // CLIENTS.md §2). The router is case-sensitive for every other route, so only this prefix is folded,
 // before routing; what follows it (an address in the v2 JSON form) keeps its case.
-const PREFIX = /^\/autodiscover\/autodiscover\.(xml|json)(?=$|[/?#])/i
+const PREFIX = /^\/autodiscover\/autodiscover\.(xml|json(\/v1\.0)?)(?=$|[/?#])/i
 
 export const POX_PATH = '/autodiscover/autodiscover.xml'
 export const JSON_PATH = '/autodiscover/autodiscover.json'

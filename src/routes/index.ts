@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { registerAutoconfigRoutes } from './autoconfig.js'
 import { registerAutodiscoverRoutes } from './autodiscover.js'
+import { registerAutodiscoverJsonRoutes } from './autodiscover-json.js'
 import type { RouteContext } from './context.js'
 import { registerHealthRoutes } from './health.js'
 
@@ -9,4 +10,5 @@ export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteCont
   registerHealthRoutes,
   registerAutoconfigRoutes,
   registerAutodiscoverRoutes,
+  registerAutodiscoverJsonRoutes,
 ]
