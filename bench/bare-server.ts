@@ -1,0 +1,29 @@
+// The yardstick: Node's own HTTP stack answering a fixed document, with nothing else to do.
+// Runs as its own process, like the service, so neither shares a CPU with the load generator.
+// Usage: node dist-bench/bare-server.js <document.json>; prints the port on stdout.
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+
+interface FixedDocument {
+  readonly status: number
+  readonly contentType: string
+  readonly bodyBase64: string
+}
+
+const path = process.argv[2] as string
+const doc = JSON.parse(readFileSync(path, 'utf8')) as FixedDocument
+const body = Buffer.from(doc.bodyBase64, 'base64')
+
+const server = createServer((request, response) => {
+  // A POST body is read to its end, as any server must before answering on a kept-alive connection.
+  request.resume()
+  request.on('end', () => {
+    response.writeHead(doc.status, { 'content-type': doc.contentType, 'content-length': body.length })
+    response.end(body)
+  })
+})
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address() as { port: number }
+  process.stdout.write(`${address.port}\n`)
+})
+process.on('SIGTERM', () => server.close(() => process.exit(0)))

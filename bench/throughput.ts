@@ -1,0 +1,120 @@
+// Each scenario against the service and against a bare node:http server answering the same document.
+import { join } from 'node:path'
+import { writeBenchConfigs } from './bench-config.js'
+import { probe } from './http-probe.js'
+import { type LoadResult, runLoad } from './load.js'
+import type { BenchOptions } from './options.js'
+import { type ServiceProcess, startBare, startService } from './processes.js'
+import { SCENARIOS, type Scenario } from './scenarios.js'
+
+export interface ScenarioResult {
+  readonly name: string
+  readonly available: boolean
+  /** Why it did not run (the route is not on this build, or the probe answered something else). */
+  readonly reason?: string
+  readonly bytes?: number
+  readonly service?: LoadResult
+  readonly bare?: LoadResult
+  /** Service requests/s divided by the bare server's. */
+  readonly ratio?: number
+  readonly targetRatio?: number
+}
+
+const ROUNDS = 3
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
+/** Rounds of all results, one figure each: the median round (noise from other work hits single rounds). */
+function combine(rounds: readonly LoadResult[]): LoadResult {
+  const pick = (key: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') => median(rounds.map((r) => r[key]))
+  const sum = (key: 'requests' | 'errors' | 'unexpected') => rounds.reduce((total, r) => total + r[key], 0)
+  return {
+    requestsPerSecond: pick('requestsPerSecond'),
+    p50Ms: pick('p50Ms'),
+    p99Ms: pick('p99Ms'),
+    requests: sum('requests'),
+    errors: sum('errors'),
+    unexpected: sum('unexpected'),
+  }
+}
+
+const describe = (label: string, r: LoadResult) =>
+  `  ${label.padEnd(8)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms` +
+  (r.errors + r.unexpected > 0 ? `  ${r.errors} errors, ${r.unexpected} unexpected statuses` : '')
+
+/**
+ * Service and bare server take turns, in rounds that share the duration, so that a burst of other
+ * work on the machine hits both about equally. Each gets a warm-up first.
+ */
+async function measurePair(
+  urls: { service: string; bare: string },
+  scenario: Scenario,
+  options: BenchOptions,
+  log: (line: string) => void,
+): Promise<{ service: LoadResult; bare: LoadResult }> {
+  const load = { connections: options.connections, expectedStatus: scenario.status }
+  const rounds = { service: [] as LoadResult[], bare: [] as LoadResult[] }
+  for (const which of ['service', 'bare'] as const)
+    await runLoad({ ...scenario, url: urls[which] }, { ...load, duration: options.warmup })
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const which of ['service', 'bare'] as const) {
+      const duration = Math.max(1, Math.round(options.duration / ROUNDS))
+      rounds[which].push(await runLoad({ ...scenario, url: urls[which] }, { ...load, duration }))
+    }
+  }
+  const result = { service: combine(rounds.service), bare: combine(rounds.bare) }
+  log(describe('service', result.service))
+  log(describe('bare', result.bare))
+  return result
+}
+
+async function runScenario(
+  service: ServiceProcess | undefined,
+  scenario: Scenario,
+  options: BenchOptions,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<ScenarioResult> {
+  const base = { name: scenario.name, ...(scenario.targetRatio ? { targetRatio: scenario.targetRatio } : {}) }
+  if (service === undefined) return { ...base, available: false, reason: 'this build cannot sign profiles' }
+  const answer = await probe(service.url, scenario)
+  if (answer.status !== scenario.status) {
+    return { ...base, available: false, reason: `probe answered ${answer.status}, not ${scenario.status}` }
+  }
+  log(`${scenario.name}: ${answer.body.length} bytes, ${answer.contentType}`)
+  const bare = await startBare(answer, workDir)
+  try {
+    const measured = await measurePair({ service: service.url, bare: bare.url }, scenario, options, log)
+    const ratio = measured.service.requestsPerSecond / measured.bare.requestsPerSecond
+    log(`  ratio ${ratio.toFixed(2)}${scenario.targetRatio ? ` (target ≥ ${scenario.targetRatio})` : ''}`)
+    return { ...base, available: true, bytes: answer.body.length, ...measured, ratio }
+  } finally {
+    await bare.stop()
+  }
+}
+
+export async function runThroughput(
+  options: BenchOptions,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<{ rateLimited: boolean; scenarios: ScenarioResult[] }> {
+  const configs = writeBenchConfigs(workDir)
+  const wanted = SCENARIOS.filter((s) => options.scenarios.length === 0 || options.scenarios.includes(s.name))
+  const results: ScenarioResult[] = []
+  for (const kind of ['plain', 'signed'] as const) {
+    const mine = wanted.filter((s) => s.service === kind)
+    if (mine.length === 0) continue
+    const config = configs[kind]
+    const service =
+      config === undefined ? undefined : await startService(config, join(workDir, `${kind}.log`))
+    try {
+      for (const scenario of mine) results.push(await runScenario(service, scenario, options, workDir, log))
+    } finally {
+      await service?.stop()
+    }
+  }
+  return { rateLimited: configs.rateLimited, scenarios: results }
+}

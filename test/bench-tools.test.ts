@@ -1,0 +1,72 @@
+// The bench's own logic: its generated configs must load as real configs, and its flags parse as documented.
+import t from 'tap'
+import {
+  countAliases,
+  DEFAULT_GENERATE_OPTIONS,
+  generateConfig,
+  generatedDomain,
+} from '../bench/generate-config.js'
+import { parseBenchOptions } from '../bench/options.js'
+import { parseSettings } from '../src/settings/load-settings.js'
+
+const small = { ...DEFAULT_GENERATE_OPTIONS, domains: 400, variants: 7 }
+
+for (const format of ['json', 'yaml'] as const) {
+  t.test(`a generated ${format} config loads with its domains, aliases and overrides`, async (t) => {
+    const text = generateConfig({ ...small, format })
+    const { settings, warnings } = parseSettings(text, `generated.${format}`)
+    t.equal(settings.domains.length, 400)
+    t.equal(countAliases(small), 100 + 20)
+    t.equal(settings.lookup.size, 400 + countAliases(small))
+    t.same(warnings, [])
+    // The shared defaults' profile plus one per variant in use (400 / 20 = 20 overriding domains).
+    t.equal(settings.profiles.length, 1 + 7)
+    const overriding = settings.lookup.get(generatedDomain(19))
+    t.equal(overriding?.profile.incoming[0]?.hostname, 'imap.shard-0.example.com')
+    t.equal(overriding?.profile.webmailUrl, 'https://webmail.shard-0.example.com/')
+    const noExchange = settings.lookup.get(generatedDomain(39))
+    t.equal(noExchange?.profile.exchange, undefined)
+    t.equal(settings.lookup.get(generatedDomain(1))?.profile.incoming[0]?.hostname, 'imap.example.com')
+    t.equal(settings.lookup.get('customer-000004.example.net')?.name, generatedDomain(4))
+    t.equal(settings.lookup.get('mail-customer-000000.example')?.name, generatedDomain(0))
+  })
+}
+
+t.test('generated configs carry extra service keys, and may have no overrides or aliases', async (t) => {
+  const text = generateConfig({
+    ...small,
+    domains: 3,
+    overrideEvery: 0,
+    aliasEvery: 0,
+    format: 'json',
+    service: { publicUrl: 'https://setup.example.com' },
+  })
+  const { settings } = parseSettings(text, 'generated.json')
+  t.equal(settings.service.publicUrl, 'https://setup.example.com')
+  t.equal(settings.lookup.size, 3)
+  t.equal(settings.profiles.length, 1)
+  t.equal(countAliases({ ...small, aliasEvery: 0 }), 0)
+})
+
+t.test('bench options: defaults, environment, flags over environment, and mistakes', async (t) => {
+  t.same(parseBenchOptions([], {}), {
+    duration: 6,
+    warmup: 1,
+    connections: 50,
+    only: 'all',
+    domains: 100_000,
+    scenarios: [],
+    out: 'bench/results/latest.json',
+  })
+  const env = { BENCH_DURATION: '2', BENCH_CONNECTIONS: '10', BENCH_SCENARIOS: 'a,b', BENCH_ONLY: 'scale' }
+  const fromEnv = parseBenchOptions([], env)
+  t.match(fromEnv, { duration: 2, connections: 10, scenarios: ['a', 'b'], only: 'scale' })
+  const flags = ['--duration', '0.5', '--scenario', 'x', '--scenario', 'y', '--only', 'throughput']
+  t.match(parseBenchOptions(flags, env), { duration: 0.5, scenarios: ['x', 'y'], only: 'throughput' })
+  t.throws(() => parseBenchOptions(['--connections', '1.5'], {}), /positive integer/)
+  t.throws(() => parseBenchOptions(['--duration', '0'], {}), /positive number/)
+  t.throws(() => parseBenchOptions(['--only', 'some'], {}), /throughput, scale or all/)
+  t.throws(() => parseBenchOptions(['--speed', '1'], {}), /unknown flag --speed/)
+  t.throws(() => parseBenchOptions(['--duration'], {}), /unexpected argument/)
+  t.throws(() => parseBenchOptions(['fast'], {}), /unexpected argument/)
+})
