@@ -61,6 +61,7 @@ function head(service: Readonly<Record<string, unknown>>) {
         server: 'outlook.example.com',
         ewsUrl: 'https://outlook.example.com/EWS/Exchange.asmx',
         activeSyncUrl: 'https://outlook.example.com/Microsoft-Server-ActiveSync',
+        oabUrl: 'https://outlook.example.com/OAB/',
       },
       dav: { caldavUrl: 'https://dav.example.com/caldav/', carddavUrl: 'https://dav.example.com/carddav/' },
       webmail: 'https://webmail.example.com/',
