@@ -272,3 +272,17 @@ t.test('a YAML alias bomb is refused without expanding it', async (t) => {
   t.equal(problems[0]?.path, '(yaml)')
   t.match(problems[0]?.message, /alias/i)
 })
+
+t.test('mistakes inside an optional section are reported at their own key', async (t) => {
+  const problems = problemsOf(() =>
+    loadConfig(
+      baseConfig({
+        domains: [{ name: 'a.example', dav: { caldavUrl: 5 }, exchange: { outlook: 'sometimes' } }],
+      }),
+    ),
+  )
+  const paths = problems.map((p) => p.path)
+  t.ok(paths.includes('domains[0].dav.caldavUrl'), paths.join(', '))
+  t.ok(paths.includes('domains[0].exchange.outlook'), paths.join(', '))
+  t.notOk(paths.includes('domains[0].dav'))
+})

@@ -25,15 +25,37 @@ function describe(type: ValueErrorType, schema: TSchema, message: string): strin
   return message.charAt(0).toLowerCase() + message.slice(1)
 }
 
+/** The object branch of an `object | null` union, when the value is an object: its errors are the useful ones. */
+function objectBranch(schema: TSchema, value: unknown): TSchema | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  return (schema.anyOf as TSchema[] | undefined)?.find((branch) => branch.type === 'object')
+}
+
+function* schemaErrors(
+  schema: TSchema,
+  value: unknown,
+  prefix: string,
+): Generator<{ path: string; message: string }> {
+  for (const error of Value.Errors(schema, value)) {
+    const branch = error.type === ValueErrorType.Union ? objectBranch(error.schema, error.value) : undefined
+    if (branch === undefined) {
+      yield { path: prefix + error.path, message: describe(error.type, error.schema, error.message) }
+    } else {
+      // `exchange: {outlook: wrong}` is reported at exchange.outlook, not as "expected union value".
+      yield* schemaErrors(branch, error.value, prefix + error.path)
+    }
+  }
+}
+
 /** Every schema problem at once, one line per path (TypeBox reports each failed union branch too). */
 export function validateSchema(value: unknown): { config?: ConfigFile; problems: Problem[] } {
   const seen = new Set<string>()
   const problems: Problem[] = []
-  for (const error of Value.Errors(ConfigFileSchema, value)) {
+  for (const error of schemaErrors(ConfigFileSchema, value, '')) {
     const path = pointerToPath(error.path)
     if (seen.has(path)) continue
     seen.add(path)
-    problems.push({ path, message: describe(error.type, error.schema, error.message) })
+    problems.push({ path, message: error.message })
   }
   return problems.length === 0 ? { config: value as ConfigFile, problems } : { problems }
 }
