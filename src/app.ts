@@ -1,10 +1,12 @@
 import formbody from '@fastify/formbody'
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
-import { sendError, sendPlain } from './http/error-status.js'
+import { sendError } from './http/error-status.js'
+import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/hardening.js'
 import { loggablePath } from './logging/redact.js'
 import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
 import type { RouteContext } from './routes/context.js'
 import { ROUTE_FAMILIES } from './routes/index.js'
+import { DEFAULT_LIMITS } from './settings/service-limits.js'
 import type { SnapshotStore } from './state/snapshot-store.js'
 
 export interface AppOptions {
@@ -14,8 +16,8 @@ export interface AppOptions {
   readonly isReady?: () => boolean
 }
 
-// Request bodies are tiny (an Autodiscover request is a few hundred bytes).
-export const BODY_LIMIT = 8 * 1024
+// Request bodies are tiny (an Autodiscover request is a few hundred bytes); `service.limits.maxBodyBytes`.
+export const BODY_LIMIT = DEFAULT_LIMITS.maxBodyBytes
 
 /** Builds the app from a snapshot store. Never listens: server.ts does, and tests use inject(). */
 export function buildApp(options: AppOptions): FastifyInstance {
@@ -23,10 +25,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     loggerInstance: options.logger,
     // One request line per response, written below without query string or addresses.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: BODY_LIMIT,
+    ...fastifyLimitOptions(options.store.current.settings.service.limits),
     return503OnClosing: true,
     rewriteUrl: (request) => normalizeAutodiscoverPath(request.url as string),
   })
+  const routes = registerHardening(app, options.store)
   app.register(formbody)
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -40,7 +43,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     )
   })
   app.setErrorHandler((error, _request, reply) => sendError(reply, error))
-  app.setNotFoundHandler((_request, reply) => sendPlain(reply, 404, 'not found'))
+  app.setNotFoundHandler(notFoundHandler(routes))
   const context: RouteContext = { store: options.store, isReady: options.isReady ?? (() => true) }
   for (const register of ROUTE_FAMILIES) register(app, context)
   return app

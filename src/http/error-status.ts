@@ -1,5 +1,7 @@
+import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { type ErrorKind, isMailsetupError } from '../errors.js'
+import { describeError } from '../logging/redact.js'
 
 const STATUS: Record<ErrorKind, number> = {
   'bad-address': 400,
@@ -19,9 +21,11 @@ export function sendPlain(reply: FastifyReply, status: number, message: string):
 export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   if (isMailsetupError(error)) return sendPlain(reply, STATUS[error.kind], error.message)
   const status = (error as FastifyError).statusCode
+  // Fastify's own messages may quote the request (a JSON syntax error quotes the body, a bad URL the
+  // path): answer with the status text instead, so nothing the client sent is echoed.
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return sendPlain(reply, status, (error as FastifyError).message.split('\n')[0] as string)
+    return sendPlain(reply, status, (STATUS_CODES[status] ?? 'bad request').toLowerCase())
   }
-  reply.log.error({ err: error }, 'request failed')
+  reply.log.error({ err: describeError(error) }, 'request failed')
   return sendPlain(reply, 500, 'internal error')
 }

@@ -18,3 +18,17 @@ export function loggablePath(url: string): string {
 export function hashAddress(address: string, secret: string): string {
   return createHmac('sha256', secret).update(address.toLowerCase()).digest('hex').slice(0, 16)
 }
+
+/**
+ * What an unexpected error logs: its type, code and stack frames, but not its message, which may quote
+ * an address or a piece of the request body (a parser's error, a library's message).
+ */
+export function describeError(error: unknown): { type: string; code?: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error }
+  const code = (error as { code?: unknown }).code
+  const stack = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n')
+  return { type: error.name, ...(typeof code === 'string' ? { code } : {}), stack }
+}

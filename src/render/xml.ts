@@ -1,12 +1,17 @@
 // The one escaping path for every XML document we write (autoconfig, Autodiscover, plist).
 
-const XML_SPECIAL = /[&<>"']/g
+// Tab, line feed and carriage return as character references: a parser turns them into spaces inside
+// attribute values and a lone CR into LF everywhere (XML 1.0 §2.11, §3.3.3), so only this way they survive.
+const XML_SPECIAL = /[&<>"'\t\n\r]/g
 const XML_ENTITY: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
   '>': '&gt;',
   '"': '&quot;',
   "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
 }
 // Characters XML 1.0 cannot carry at all (§2.2), even escaped.
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g

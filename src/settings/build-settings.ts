@@ -4,6 +4,7 @@ import { checkHostname, checkUrl } from './check-values.js'
 import type { HostedDomain, Profile, Provider, ServiceOptions, Settings } from './model.js'
 import type { ProblemList } from './problems.js'
 import type { ConfigFile, DomainEntry } from './schema.js'
+import { buildLimits, buildRateLimit } from './service-limits.js'
 
 function buildProvider(entry: ConfigFile['provider'], problems: ProblemList): Provider {
   const id = checkHostname(entry.id, 'provider.id', problems)
@@ -20,7 +21,11 @@ function buildProvider(entry: ConfigFile['provider'], problems: ProblemList): Pr
 }
 
 function buildService(entry: ConfigFile['service'], problems: ProblemList): ServiceOptions {
-  const service: { publicUrl?: string; httpsRedirect?: boolean } = {}
+  const rateLimit = buildRateLimit(entry?.rateLimit)
+  const service: { -readonly [K in keyof ServiceOptions]: ServiceOptions[K] } = {
+    limits: buildLimits(entry?.limits),
+    ...(rateLimit === undefined ? {} : { rateLimit }),
+  }
   if (entry?.publicUrl !== undefined)
     service.publicUrl = checkUrl(entry.publicUrl, 'service.publicUrl', problems)
   if (entry?.httpsRedirect === true) {

@@ -82,6 +82,27 @@ export interface ServiceOptions {
   readonly publicUrl?: string
   /** Autodiscover's HTTP redirect method: 302 plain-http GETs to the HTTPS endpoint. */
   readonly httpsRedirect?: boolean
+  /** Fixed when the server starts (a reload does not change them). */
+  readonly limits: ServiceLimits
+  /** Per client address; undefined when switched off. Read per request, so a reload applies it. */
+  readonly rateLimit?: RateLimitSettings
+}
+
+export interface ServiceLimits {
+  readonly maxBodyBytes: number
+  readonly maxUrlLength: number
+  readonly maxHeaderBytes: number
+  readonly maxConnections: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly idleTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+}
+
+export interface RateLimitSettings {
+  readonly requestsPerMinute: number
+  /** Requests allowed at once before the per-minute rate applies. */
+  readonly burst: number
 }
 
 export interface Settings {

@@ -1,6 +1,7 @@
 // The config file's shape, as a JSON Schema built with TypeBox. Semantic checks that a schema
 // cannot express (lengths of IDN names, URL schemes, duplicate domains) live in check-settings.ts.
 import { type Static, Type } from '@sinclair/typebox'
+import { LimitsSchema, RateLimitSchema } from './service-limits.js'
 
 const Hostname = Type.String({ minLength: 1, maxLength: 253 })
 const HttpUrl = Type.String({ minLength: 1, maxLength: 2048 })
@@ -111,6 +112,8 @@ export const ServiceSchema = Type.Object(
     publicUrl: Type.Optional(HttpUrl),
     /** Autodiscover's HTTP redirect method: plain-http GETs get a 302 to <publicUrl>/autodiscover/autodiscover.xml. */
     httpsRedirect: Type.Optional(Type.Boolean()),
+    limits: Type.Optional(LimitsSchema),
+    rateLimit: Type.Optional(RateLimitSchema),
   },
   { additionalProperties: false },
 )
