@@ -100,10 +100,13 @@ t.test('errors: unknown domain 404, malformed address 400, both one line of plai
     headers: { host: 'autoconfig.elsewhere.example' },
   })
   t.equal(noHost.statusCode, 404)
-  for (const host of ['bad_host!', '[::1]:8080', 'example.com.evil.example']) {
+  for (const host of ['bad_host', '[::1]:8080', 'example.com.evil.example']) {
     const res = await app.inject({ url: '/mail/config-v1.1.xml', headers: { host } })
     t.equal(res.statusCode, 404, host)
   }
+  // A Host header that is no host name at all is refused before routing (issue 5).
+  const malformed = await app.inject({ url: '/mail/config-v1.1.xml', headers: { host: 'bad_host!' } })
+  t.equal(malformed.statusCode, 400)
   for (const address of [
     'alice',
     'al%20ice@example.com',

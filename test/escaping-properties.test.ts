@@ -44,6 +44,7 @@ const DOMAINS: Record<string, string> = {
 const ARRAYS = ['incomingServer', 'outgoingServer']
 
 function autoconfigValues(body: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed document, read by the paths the test knows
   const root = parseStrictXml(body, ARRAYS).clientConfig as Record<string, any>
   const provider = root.emailProvider
   const servers = [...provider.incomingServer, ...provider.outgoingServer] as Record<string, string>[]

@@ -6,7 +6,8 @@ import { parseXml } from './helpers/xml.js'
 t.test('escaping covers the five specials and drops characters XML cannot carry', async (t) => {
   t.equal(escapeXml(`a&b<c>d"e'f`), 'a&amp;b&lt;c&gt;d&quot;e&apos;f')
   t.equal(escapeXml('x\u0001y\uffffz'), 'x\ufffdy\ufffdz')
-  t.equal(escapeXml('tab\tnewline\n'), 'tab\tnewline\n')
+  // As references, so parsers do not turn them into spaces in attribute values (issue 5).
+  t.equal(escapeXml('tab\tnewline\ncr\r'), 'tab&#9;newline&#10;cr&#13;')
 })
 
 t.test('documents: declaration first, optional doctype, empty and skipped children', async (t) => {

@@ -20,8 +20,8 @@ const SECURITY_HEADERS = {
 const UNLIMITED_ROUTES = new Set(['/healthz', '/readyz', '/metrics'])
 
 // RFC 9110 §7.2 / RFC 3986 §3.2.2: a host name or IP literal, and an optional port. Clients send
-// internationalised names as A-labels, so anything else is malformed.
-const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._-]{1,253})(?::[0-9]{1,5})?$/
+// internationalised names as A-labels; a U-label is let through for the resolver to normalise.
+const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._\u00a0-\uffff-]{1,253})(?::[0-9]{1,5})?$/
 
 const tables = new WeakMap<FastifyInstance, RouteTable>()
 

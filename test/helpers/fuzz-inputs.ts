@@ -33,7 +33,7 @@ const NASTY = [
   '\u0000',
   '\r\nX-Injected: 1',
   '../../etc/passwd',
-  '${jndi:ldap://x}',
+  `\${jndi:ldap://x}`,
   '{{7*7}}',
   "' OR 1=1 --",
   '\u202e',
@@ -70,7 +70,7 @@ const DOMAINS = [
   '[::1]',
   'a..b',
   '-x.example',
-  'a'.repeat(70) + '.example',
+  `${'a'.repeat(70)}.example`,
 ]
 
 export function randomText(r: Random, max = 40): string {
