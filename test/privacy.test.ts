@@ -2,6 +2,7 @@
 // appears in them, whatever the route, the status or the error.
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { routesOf } from '../src/http/hardening.js'
 import { createLogger } from '../src/logging/logger.js'
@@ -18,12 +19,11 @@ const addresses = [`${LOCAL}@example.com`, `${LOCAL}@example.net`, `${LOCAL}@unk
 
 function appWithLogs(level: 'info' | 'debug') {
   const logs = captureLogs()
-  const config = loadConfig(
-    readFileSync(BUNDLED_CONFIG, 'utf8').replace(
-      'service:',
-      'service:\n  rateLimit: { requestsPerMinute: 60, burst: 40 }',
-    ),
-  )
+  const bundled = readFileSync(BUNDLED_CONFIG, 'utf8')
+  const config = loadConfig({
+    ...parse(bundled),
+    service: { ...parse(bundled).service, rateLimit: { requestsPerMinute: 60, burst: 40 } },
+  })
   const app = buildApp({
     store: new SnapshotStore(createSnapshot(config)),
     logger: createLogger(level, logs.stream),
