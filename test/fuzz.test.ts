@@ -51,7 +51,11 @@ t.test(`fuzz: ${REQUESTS} requests, seed ${seed}`, async (t) => {
     [...statuses.keys()].every((s) => s < 500),
     'no 5xx',
   )
-  t.notOk(logs.text().includes(CANARY), 'no generated address reached the logs')
+  const leaks = logs
+    .text()
+    .split('\n')
+    .filter((line) => line.includes(CANARY))
+  t.same(leaks.slice(0, 3), [], 'no generated address reached the logs')
   // Only malformed percent-encodings are answered before Fastify's hooks run, and so go unlogged.
   t.ok(logs.text().split('\n').length > REQUESTS * 0.95, 'the requests were logged')
 

@@ -6,7 +6,7 @@ import { parse } from 'yaml'
 import { buildApp } from '../src/app.js'
 import { routesOf } from '../src/http/hardening.js'
 import { createLogger } from '../src/logging/logger.js'
-import { describeError } from '../src/logging/redact.js'
+import { describeError, loggablePath } from '../src/logging/redact.js'
 import { createSnapshot } from '../src/state/snapshot.js'
 import { SnapshotStore } from '../src/state/snapshot-store.js'
 import { autodiscoverRequest } from './helpers/hostile-xml.js'
@@ -110,6 +110,19 @@ for (const level of ['info', 'debug'] as const) {
     t.match(text, '"path":"/test-failure"')
   })
 }
+
+t.test('paths are logged without addresses, even a bare local part in Autodiscover v2', async (t) => {
+  t.equal(
+    loggablePath('/autodiscover/autodiscover.json/v1.0/alice?Protocol=x'),
+    '/autodiscover/autodiscover.json/v1.0/[address]',
+  )
+  t.equal(
+    loggablePath('/AutoDiscover/autodiscover.json/V1.0/alice/x%40y/z'),
+    '/AutoDiscover/autodiscover.json/V1.0/[address]',
+  )
+  t.equal(loggablePath('/a/alice%40example.com/b'), '/a/[address]/b')
+  t.equal(loggablePath('/v1.0'), '/v1.0')
+})
 
 t.test('an error is logged by type, code and frames, never by its message', async (t) => {
   const error = Object.assign(new TypeError('bad alice@example.com'), { code: 'E_X' })

@@ -1,16 +1,22 @@
 import { createHmac } from 'node:crypto'
 
+const ADDRESS_LIKE = /@|%40/i
+// Autodiscover v2 puts the address after `/v1.0/`; a client may send a bare local part there.
+const V2_SEGMENT = /\/v1\.0\//i
+
 /**
- * The request path as logged: no query string (Thunderbird sends `?emailaddress=`), and any path
- * segment that holds an address (Autodiscover v2 `/v1.0/<address>`) replaced.
+ * The request path as logged: no query string (Thunderbird sends `?emailaddress=`), any path segment
+ * that holds an address replaced, and whatever follows Autodiscover v2's `/v1.0/` too.
  */
 export function loggablePath(url: string): string {
   const q = url.indexOf('?')
   const path = q === -1 ? url : url.slice(0, q)
-  if (!path.includes('@') && !/%40/i.test(path)) return path
-  return path
+  const v2 = V2_SEGMENT.exec(path)
+  const kept = v2 === null ? path : `${path.slice(0, v2.index + v2[0].length)}[address]`
+  if (!ADDRESS_LIKE.test(kept)) return kept
+  return kept
     .split('/')
-    .map((segment) => (segment.includes('@') || /%40/i.test(segment) ? '[address]' : segment))
+    .map((segment) => (ADDRESS_LIKE.test(segment) ? '[address]' : segment))
     .join('/')
 }
 

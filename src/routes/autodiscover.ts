@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sendError } from '../http/error-status.js'
+import { describeError } from '../logging/redact.js'
 import { MAX_REQUEST_BYTES, parseAutodiscoverRequest } from '../xml-input/parse-request.js'
 import { answerPox, type PoxAnswer, poxError } from './autodiscover-answer.js'
 import { POX_PATH } from './autodiscover-paths.js'
@@ -47,7 +48,7 @@ export function registerAutodiscoverRoutes(app: FastifyInstance, context: RouteC
     pox.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.statusCode === 413) return sendError(reply, error)
       const server = error.statusCode === undefined || error.statusCode >= 500
-      if (server) request.log.error({ err: error }, 'autodiscover request failed')
+      if (server) request.log.error({ err: describeError(error) }, 'autodiscover request failed')
       return send(reply, poxError(context.store.current, server ? 603 : 600))
     })
     pox.post(POX_PATH, async (request, reply) => {
