@@ -90,7 +90,7 @@ t.test('the new settings are checked', async (t) => {
   t.same(problems({ domains: [{ name: 'a.example', aliasRedirect: 'yes' }] }), ['domains[0].aliasRedirect'])
   t.same(problems({ domains: [{ name: 'a.example', exchange: { outlook: 'exchange' } }] }), ['domains[0]'])
   t.same(problems({ domains: [{ name: 'a.example', exchange: { outlook: 'mapi' } }] }), [
-    'domains[0].exchange',
+    'domains[0].exchange.outlook',
   ])
   t.same(
     problems({
