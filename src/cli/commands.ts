@@ -1,6 +1,7 @@
+import { dnsCommand } from './dns-command.js'
 import { serveCommand } from './serve-command.js'
 import type { Command } from './usage.js'
 import { validateCommand } from './validate-command.js'
 
 /** Every `mailsetup` sub-command; a new one adds its file and a line here. */
-export const COMMANDS: readonly Command[] = [serveCommand, validateCommand]
+export const COMMANDS: readonly Command[] = [serveCommand, validateCommand, dnsCommand]
