@@ -10,6 +10,8 @@ import { runCli } from '../src/cli/run-cli.js'
 import { type DoctorOptions, runDoctor } from '../src/dns/doctor.js'
 import { checkServiceHost } from '../src/dns/doctor-https.js'
 import { findServiceHost } from '../src/dns/expected-records.js'
+import { autoconfigProbe, autodiscoverLines, autodiscoverProbe } from '../src/dns/service-probes.js'
+import { createSnapshot } from '../src/state/snapshot.js'
 import { Lookups, parseAddressPort } from '../src/dns/lookup.js'
 import { startDnsServer } from './helpers/dns-server.js'
 import { baseConfig, loadConfig } from './helpers/settings.js'
@@ -29,7 +31,9 @@ config.defaults = {
   dav: { carddavUrl: 'https://dav.test.example/card/' },
 }
 config.domains = [{ name: 'self.test' }, { name: 'other.test' }]
-const { settings } = loadConfig(config)
+const loaded = loadConfig(config)
+const { settings } = loaded
+const snapshot = createSnapshot(loaded)
 const profile = settings.lookup.get('self.test')!.profile
 
 /** A UDP port with nothing behind it: queries are refused or time out. */
@@ -46,7 +50,7 @@ function options(resolver: string, extra: Partial<DoctorOptions> = {}): DoctorOp
 }
 
 t.test('an unreachable resolver fails every check quickly, nothing hangs', async (t) => {
-  const report = await runDoctor(settings, 'self.test', options(`127.0.0.1:${await deadPort()}`))
+  const report = await runDoctor(snapshot, 'self.test', options(`127.0.0.1:${await deadPort()}`))
   t.ok(report.checks.length > 10)
   for (const c of report.checks.filter((c) => c.check !== 'MX self.test' && !c.check.startsWith('HTTPS')))
     t.match(c, { status: 'fail', detail: /^lookup failed \((ECONNREFUSED|ETIMEOUT)\)$/ }, c.check)
@@ -69,7 +73,7 @@ t.test("the service's own host needs addresses; HTTPS goes to the address DNS gi
     { name: 'autoconfig.other.test', type: 'CNAME', data: 'autoconfig.self.test' },
   ])
   t.teardown(dns.close)
-  const self = await runDoctor(settings, 'self.test', options(dns.address))
+  const self = await runDoctor(snapshot, 'self.test', options(dns.address))
   t.match(
     self.checks.find((c) => c.check === 'A/AAAA autoconfig.self.test'),
     {
@@ -82,16 +86,16 @@ t.test("the service's own host needs addresses; HTTPS goes to the address DNS gi
     self.checks.find((c) => c.check === 'HTTPS autoconfig.self.test'),
     { status: 'fail' },
   )
-  const other = await runDoctor(settings, 'other.test', options(dns.address))
+  const other = await runDoctor(snapshot, 'other.test', options(dns.address))
   t.match(
     other.checks.find((c) => c.check === 'CNAME autoconfig.other.test'),
     { status: 'pass' },
   )
-  const none = await runDoctor(settings, 'self.test', options(dns.address))
+  const none = await runDoctor(snapshot, 'self.test', options(dns.address))
   t.ok(none.checks.some((c) => c.status === 'fail'))
   const missing = await startDnsServer([])
   t.teardown(missing.close)
-  const empty = await runDoctor(settings, 'self.test', options(missing.address))
+  const empty = await runDoctor(snapshot, 'self.test', options(missing.address))
   t.match(
     empty.checks.find((c) => c.check === 'A/AAAA autoconfig.self.test'),
     {
@@ -139,7 +143,7 @@ t.test('HTTPS answers a client cannot use', async (t) => {
   const connect = { address: '127.0.0.1', port: (server.address() as AddressInfo).port }
   const ca = await import('node:fs').then((fs) => fs.readFileSync(certs.caFile, 'utf8'))
   const check = (name: string, extra = {}) =>
-    checkServiceHost(`autoconfig.${name}.test`, profile, {
+    checkServiceHost(`autoconfig.${name}.test`, autoconfigProbe(profile), {
       lookups: new Lookups({ timeoutMs: 300 }),
       connect,
       ca,
@@ -148,14 +152,18 @@ t.test('HTTPS answers a client cannot use', async (t) => {
     })
   t.match(await check('status'), { status: 'fail', detail: 'GET /mail/config-v1.1.xml answered 404' })
   for (const name of ['html', 'other', 'doctype'])
-    t.match(await check(name), { status: 'fail', detail: /is not an autoconfig document/ }, name)
+    t.match(
+      await check(name),
+      { status: 'fail', detail: 'GET /mail/config-v1.1.xml did not answer the expected XML document' },
+      name,
+    )
   t.match(await check('order'), {
     status: 'fail',
-    detail: 'servers differ from the settings: different order',
+    detail: 'the answer differs from the settings: different order',
   })
   t.match(await check('empty'), {
     status: 'fail',
-    detail: /^servers differ from the settings: missing imap imap\.test\.example:993 SSL, /,
+    detail: /^the answer differs from the settings: missing imap imap\.test\.example:993 SSL, /,
   })
   t.match(await check('big'), { status: 'fail', detail: /answer too large/ })
   const started = Date.now()
@@ -206,4 +214,42 @@ t.test('doctor usage mistakes and config problems: one line, the right exit code
   }
   const help = await runCliHere(runCli, ['doctor', '--help'])
   t.match(help.stdout, /--connect IP\[:port\]/)
+})
+
+t.test('Autodiscover answers reduce to what Outlook acts on', async (t) => {
+  const doc = (inner: string) =>
+    `<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"><Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">${inner}</Response></Autodiscover>`
+  t.same(autodiscoverLines(doc('<Error><ErrorCode>500</ErrorCode></Error>')), ['error 500'])
+  t.same(
+    autodiscoverLines(
+      doc('<Account><Action>redirectAddr</Action><RedirectAddr>a@b.test</RedirectAddr></Account>'),
+    ),
+    ['action redirectAddr', 'redirect a@b.test'],
+  )
+  t.same(
+    autodiscoverLines(
+      doc(
+        '<Account><Action>settings</Action><Protocol><Type>EXCH</Type><Server>ex.test</Server></Protocol><Protocol Type="mapiHttp" Version="1"><MailStore/></Protocol></Account>',
+      ),
+    ),
+    ['action settings', 'EXCH ex.test', 'mapiHttp'],
+  )
+  t.same(autodiscoverLines(doc('')), undefined, 'an empty Response is not an answer')
+  t.same(autodiscoverLines(doc('<Other/>')), undefined, 'nor one without Account or Error')
+  t.equal(autodiscoverLines('<clientConfig/>'), undefined)
+  t.equal(autodiscoverLines('<Autodiscover><Response>'), undefined, 'not well-formed')
+  const elsewhere = baseConfig({
+    domains: [
+      {
+        name: 'moved.test',
+        redirectUrl: 'https://autodiscover.elsewhere.test/autodiscover/autodiscover.xml',
+      },
+    ],
+  })
+  const probe = autodiscoverProbe(createSnapshot(loadConfig(elsewhere)), 'moved.test')
+  t.same(probe.expected, [
+    'action redirectUrl',
+    'redirect https://autodiscover.elsewhere.test/autodiscover/autodiscover.xml',
+  ])
+  t.match(probe.body, /<EMailAddress>mailsetup-doctor@moved\.test<\/EMailAddress>/)
 })

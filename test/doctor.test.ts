@@ -179,8 +179,14 @@ t.test('a correct domain passes every check, aliases too', async (t) => {
       'nothing failed or warned',
     )
     t.equal(report.checks.length, 14, '11 records, 2 HTTPS names, MX')
-    t.match(find(`HTTPS autoconfig.${domain}`)[0]?.detail, /4 servers match the settings/)
-    t.match(find(`HTTPS autodiscover.${domain}`)[0]?.detail, /4 servers match/)
+    t.equal(
+      find(`HTTPS autoconfig.${domain}`)[0]?.detail,
+      'the answer matches the settings (imap imap.provider.test:993 SSL; imap imap.provider.test:143 STARTTLS; smtp smtp.provider.test:465 SSL; smtp smtp.provider.test:587 STARTTLS)',
+    )
+    t.equal(
+      find(`HTTPS autodiscover.${domain}`)[0]?.detail,
+      'the answer matches the settings (action settings; IMAP imap.provider.test:993 SSL; IMAP imap.provider.test:143 TLS; SMTP smtp.provider.test:465 SSL; SMTP smtp.provider.test:587 TLS; CalDAV https://dav.provider.test/cal/)',
+    )
     t.match(find(`SRV _imaps._tcp.${domain} (imap.provider.test:993)`)[0], { status: 'pass' })
     t.match(find(`SRV _pop3._tcp.${domain} (not offered)`)[0], { status: 'pass' })
     t.match(find(`MX ${domain}`)[0], { status: 'pass', detail: '10 mx.provider.test' })
@@ -263,7 +269,12 @@ t.test('HTTPS: a document that differs from the settings, a certificate for othe
   t.match(stale.find('HTTPS autoconfig.stale.test')[0], {
     status: 'fail',
     detail:
-      'servers differ from the settings: missing imap imap.provider.test:993 SSL; unexpected imap old-imap.provider.test:993 SSL',
+      'the answer differs from the settings: missing imap imap.provider.test:993 SSL; unexpected imap old-imap.provider.test:993 SSL',
+  })
+  t.match(stale.find('HTTPS autodiscover.stale.test')[0], {
+    status: 'fail',
+    detail:
+      'the answer differs from the settings: missing IMAP imap.provider.test:993 SSL; unexpected IMAP old-imap.provider.test:993 SSL',
   })
   const badcert = await doctorJson('badcert.test')
   t.equal(badcert.code, 1)

@@ -5,6 +5,7 @@ import { formatReport, runDoctor } from '../dns/doctor.js'
 import { findServiceHost } from '../dns/expected-records.js'
 import { DEFAULT_TTL } from '../dns/format-zone.js'
 import { parseAddressPort } from '../dns/lookup.js'
+import { createSnapshot } from '../state/snapshot.js'
 import { configPath, integerOption, loadSettingsFor, parseCommandArgs } from './command-options.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
 
@@ -51,8 +52,8 @@ export const doctorCommand: Command = {
 Checks a live hosted domain (or alias) against the config and prints PASS / WARN / FAIL per check,
 each failure with its fix (the exact zone line to publish):
   - every record \`mailsetup dns <domain>\` prints exists and matches (missing, wrong target, wrong port);
-  - https://autoconfig.<domain> and https://autodiscover.<domain> answer with a certificate valid for
-    that name and serve an autoconfig document whose servers match the settings;
+  - https://autoconfig.<domain> (autoconfig GET) and https://autodiscover.<domain> (POX Autodiscover
+    POST) answer with a certificate valid for that name and with the servers of the settings;
   - MX records exist (informational: a warning, never a failure).
 
 Options:
@@ -98,7 +99,7 @@ Examples:
       )
       return EXIT_FAILED
     }
-    const report = await runDoctor(settings, name, { ...options, service })
+    const report = await runDoctor(createSnapshot(loaded), name, { ...options, service })
     io.stdout(
       values.json
         ? `${JSON.stringify({ ...report, ok: allPassed(report.checks) }, null, 2)}\n`

@@ -1,10 +1,11 @@
 // `mailsetup doctor`: checks a live domain against its settings — the DNS records `mailsetup dns`
 // prints, the HTTPS service names, and MX (informational). Every network step has a timeout.
-import type { Settings } from '../settings/model.js'
+import type { Snapshot } from '../state/snapshot.js'
 import type { CheckResult } from './check-result.js'
 import { checkMx, checkRecords } from './doctor-dns.js'
 import { checkServiceHost } from './doctor-https.js'
 import { expectedRecords, type ServiceHost } from './expected-records.js'
+import { autoconfigProbe, autodiscoverProbe } from './service-probes.js'
 import { Lookups } from './lookup.js'
 
 export interface DoctorOptions {
@@ -24,10 +25,11 @@ export interface DoctorReport {
 
 /** Runs every check for a hosted name (domain or alias); the caller has checked that it is hosted. */
 export async function runDoctor(
-  settings: Settings,
+  snapshot: Snapshot,
   name: string,
   options: DoctorOptions,
 ): Promise<DoctorReport> {
+  const { settings } = snapshot
   const domain = settings.lookup.get(name)
   const records = expectedRecords(settings, name, options.service)
   /* c8 ignore next: the CLI only passes hosted names */
@@ -37,8 +39,8 @@ export async function runDoctor(
   const [dns, mx, ...hosts] = await Promise.all([
     checkRecords(records, { lookups, ttl: options.ttl }),
     checkMx(name, lookups),
-    checkServiceHost(`autoconfig.${name}`, domain.profile, https),
-    checkServiceHost(`autodiscover.${name}`, domain.profile, https),
+    checkServiceHost(`autoconfig.${name}`, autoconfigProbe(domain.profile), https),
+    checkServiceHost(`autodiscover.${name}`, autodiscoverProbe(snapshot, name), https),
   ])
   return { domain: name, checks: [...dns, ...hosts, mx] }
 }

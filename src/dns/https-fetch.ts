@@ -1,4 +1,4 @@
-// One HTTPS GET as a mail client makes it to `autoconfig.<domain>` / `autodiscover.<domain>`: TLS names
+// One HTTPS request as a mail client makes it to `autoconfig.<domain>` / `autodiscover.<domain>`: TLS names
 // and verifies that host (SNI + certificate check), wherever the connection actually goes
 // (`--connect` in tests and for checking a server before DNS points at it). Time- and size-bounded.
 import { request } from 'node:https'
@@ -9,7 +9,10 @@ const MAX_BODY = 256 * 1024
 export interface FetchTarget {
   /** The name clients use; TLS verifies the certificate against it. */
   readonly host: string
+  readonly method: 'GET' | 'POST'
   readonly path: string
+  /** A POST body (XML). */
+  readonly body?: string
   /** Where to connect: an IP address (already resolved) and port. */
   readonly address: string
   readonly port: number
@@ -50,9 +53,13 @@ export function fetchDocument(target: FetchTarget): Promise<FetchedDocument> {
       host: target.address,
       port: target.port,
       path: target.path,
-      method: 'GET',
+      method: target.method,
       servername: target.host,
-      headers: { host: target.host, 'user-agent': 'mailsetup-doctor', accept: 'application/xml' },
+      headers: {
+        host: target.host,
+        'user-agent': 'mailsetup-doctor',
+        ...(target.body === undefined ? {} : { 'content-type': 'text/xml; charset=utf-8' }),
+      },
       ...(target.ca === undefined ? {} : { ca: target.ca }),
       agent: false,
     })
@@ -84,6 +91,6 @@ export function fetchDocument(target: FetchTarget): Promise<FetchedDocument> {
         })
       })
     })
-    req.end()
+    req.end(target.body)
   })
 }
