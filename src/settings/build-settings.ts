@@ -1,4 +1,4 @@
-import { displayDomain } from '../common/domain-name.js'
+import { displayDomain, normalizeDomain } from '../common/domain-name.js'
 import { PROFILE_KEYS, type ProfileDraft, checkProfile, draftProfile, mergeProfile } from './build-profile.js'
 import { checkHostname, checkUrl } from './check-values.js'
 import type { HostedDomain, Profile, Provider, ServiceOptions, Settings } from './model.js'
@@ -95,11 +95,50 @@ function addName(
   lookup: Map<string, HostedDomain>,
   name: string,
   domain: HostedDomain,
-  path: string,
+  path: () => string,
   problems: ProblemList,
 ) {
-  if (lookup.has(name)) problems.error(path, `${name} is listed more than once (as a domain or an alias)`)
+  if (lookup.has(name)) problems.error(path(), `${name} is listed more than once (as a domain or an alias)`)
   else lookup.set(name, domain)
+}
+
+const NO_ALIASES: readonly string[] = Object.freeze([])
+
+/** A name from the config in ASCII form; the path string is made only when there is a problem to report. */
+function hostname(value: string, path: () => string, problems: ProblemList): string {
+  return normalizeDomain(value) ?? checkHostname(value, path(), problems)
+}
+
+/**
+ * One hosted domain, and its names in the lookup. Runs 100,000 times for a large host, so it allocates
+ * nothing that the domain does not keep (issue 9: start-up and reload under a second).
+ */
+function buildDomain(
+  entry: DomainEntry,
+  index: number,
+  catalog: ProfileCatalog,
+  lookup: Map<string, HostedDomain>,
+  problems: ProblemList,
+): HostedDomain {
+  const path = `domains[${index}]`
+  const name = hostname(entry.name, () => `${path}.name`, problems)
+  const aliases =
+    entry.aliases === undefined || entry.aliases.length === 0
+      ? NO_ALIASES
+      : Object.freeze(
+          entry.aliases.map((alias, i) => hostname(alias, () => `${path}.aliases[${i}]`, problems)),
+        )
+  const profile = catalog.forDomain(entry, path)
+  const displayName = displayDomain(name)
+  const domain: HostedDomain = Object.freeze(
+    entry.aliasRedirect === undefined && entry.redirectUrl === undefined
+      ? { name, displayName, aliases, profile }
+      : { name, displayName, aliases, profile, ...autodiscoverRedirects(entry, path, problems) },
+  )
+  addName(lookup, name, domain, () => `${path}.name`, problems)
+  for (let i = 0; i < aliases.length; i++)
+    addName(lookup, aliases[i] as string, domain, () => `${path}.aliases[${i}]`, problems)
+  return domain
 }
 
 /** From a schema-valid config file to immutable settings; semantic problems go to `problems`. */
@@ -108,24 +147,7 @@ export function buildSettings(config: ConfigFile, source: string, problems: Prob
   const service = buildService(config.service, problems)
   const catalog = new ProfileCatalog(draftProfile(config.defaults ?? {}, 'defaults', problems), problems)
   const lookup = new Map<string, HostedDomain>()
-  const domains = config.domains.map((entry, index) => {
-    const path = `domains[${index}]`
-    const name = checkHostname(entry.name, `${path}.name`, problems)
-    const aliases = (entry.aliases ?? []).map((alias, i) =>
-      checkHostname(alias, `${path}.aliases[${i}]`, problems),
-    )
-    const domain: HostedDomain = Object.freeze({
-      name,
-      displayName: displayDomain(name),
-      aliases: Object.freeze(aliases),
-      profile: catalog.forDomain(entry, path),
-      ...autodiscoverRedirects(entry, path, problems),
-    })
-    addName(lookup, name, domain, `${path}.name`, problems)
-    for (const [i, alias] of aliases.entries())
-      addName(lookup, alias, domain, `${path}.aliases[${i}]`, problems)
-    return domain
-  })
+  const domains = config.domains.map((entry, index) => buildDomain(entry, index, catalog, lookup, problems))
   return Object.freeze({
     provider,
     service,

@@ -3,6 +3,7 @@ import { type Document, LineCounter, parseDocument } from 'yaml'
 import { buildSettings } from './build-settings.js'
 import type { Problem, Settings } from './model.js'
 import { ProblemList, SettingsError } from './problems.js'
+import { type ParsedConfig, readJsonConfig } from './read-json.js'
 import { validateSchema } from './validate-schema.js'
 
 export interface LoadedSettings {
@@ -38,8 +39,8 @@ function toValue(doc: Document, source: string): unknown {
   }
 }
 
-/** Parses and validates config text; throws SettingsError listing every problem with its path. */
-export function parseSettings(text: string, source: string): LoadedSettings {
+/** YAML text to plain data; syntax errors and alias bombs throw with their line. */
+function readYamlConfig(text: string, source: string): ParsedConfig {
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -52,9 +53,16 @@ export function parseSettings(text: string, source: string): LoadedSettings {
       })),
     )
   }
-  const withLines = (problems: readonly Problem[]) =>
-    problems.map((p) => ({ ...p, line: lineOf(doc, counter, p.path) }))
-  const { config, problems: schemaProblems } = validateSchema(toValue(doc, source))
+  return {
+    value: toValue(doc, source),
+    withLines: (problems) => problems.map((p) => ({ ...p, line: lineOf(doc, counter, p.path) })),
+  }
+}
+
+/** Parses and validates config text; throws SettingsError listing every problem with its path. */
+export function parseSettings(text: string, source: string): LoadedSettings {
+  const { value, withLines } = readJsonConfig(text) ?? readYamlConfig(text, source)
+  const { config, problems: schemaProblems } = validateSchema(value)
   if (config === undefined) throw new SettingsError(source, withLines(schemaProblems))
   const problems = new ProblemList()
   const settings = buildSettings(config, source, problems)
