@@ -3,6 +3,8 @@
 import { domainToASCII, domainToUnicode } from 'node:url'
 import t from 'tap'
 import { displayDomain, normalizeDomain } from '../src/common/domain-name.js'
+import type { SettingsError } from '../src/settings/problems.js'
+import { baseConfig, loadConfig } from './helpers/settings.js'
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/
 
@@ -73,4 +75,19 @@ t.test('display names: plain names as they are, A-labels in Unicode', async (t) 
     t.equal(displayDomain(name), domainToUnicode(name) || name, name)
   }
   t.equal(displayDomain('xn--bcher-kva.example'), 'bücher.example')
+})
+
+t.test('names in the config that are not hostnames are reported at their path', async (t) => {
+  const config = baseConfig({
+    domains: [{ name: 'not a host', aliases: ['ok.example', 'bad_alias..example'] }],
+  })
+  try {
+    loadConfig(config)
+    t.fail('expected a SettingsError')
+  } catch (error) {
+    t.match((error as SettingsError).problems, [
+      { path: 'domains[0].name', message: /not a valid hostname/ },
+      { path: 'domains[0].aliases[1]', message: /not a valid hostname/ },
+    ])
+  }
 })
