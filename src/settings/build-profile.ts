@@ -1,6 +1,13 @@
 import { type ServerDraft, buildServers } from './check-servers.js'
 import { checkHostname, checkUrl, checkUsername } from './check-values.js'
-import type { DavSettings, ExchangeSettings, MailServer, Pop3Options, Profile } from './model.js'
+import type {
+  AppleOptions,
+  DavSettings,
+  ExchangeSettings,
+  MailServer,
+  Pop3Options,
+  Profile,
+} from './model.js'
 import type { ProblemList } from './problems.js'
 import type { DefaultsEntry } from './schema.js'
 
@@ -13,6 +20,7 @@ export interface ProfileDraft {
   readonly exchange?: ExchangeSettings | null
   readonly dav?: DavSettings | null
   readonly webmailUrl?: string | null
+  readonly apple?: Partial<AppleOptions>
 }
 
 export const PROFILE_KEYS = [
@@ -23,6 +31,7 @@ export const PROFILE_KEYS = [
   'exchange',
   'dav',
   'webmail',
+  'apple',
 ] as const
 
 function draftExchange(entry: NonNullable<DefaultsEntry['exchange']>, path: string, problems: ProblemList) {
@@ -67,6 +76,7 @@ export function draftProfile(entry: DefaultsEntry, path: string, problems: Probl
   }
   if (entry.dav !== undefined)
     draft.dav = entry.dav === null ? null : draftDav(entry.dav, at('dav'), problems)
+  if (entry.apple !== undefined) draft.apple = entry.apple
   if (entry.webmail !== undefined) {
     draft.webmailUrl = entry.webmail === null ? null : checkUrl(entry.webmail, at('webmail'), problems)
   }
@@ -98,6 +108,7 @@ export function mergeProfile(id: number, defaults: ProfileDraft, own: ProfileDra
   const exchange = mergeSection(defaults.exchange, own.exchange)
   const dav = mergeSection(defaults.dav, own.dav)
   const webmailUrl = own.webmailUrl === undefined ? defaults.webmailUrl : own.webmailUrl
+  const apple = { preferActiveSync: false, ...defaults.apple, ...own.apple }
   return Object.freeze({
     id,
     incoming: withUsername(own.incoming ?? defaults.incoming, username),
@@ -106,6 +117,7 @@ export function mergeProfile(id: number, defaults: ProfileDraft, own: ProfileDra
     ...(exchange === undefined ? {} : { exchange }),
     ...(dav === undefined || Object.keys(dav).length === 0 ? {} : { dav }),
     ...(webmailUrl == null ? {} : { webmailUrl }),
+    apple: Object.freeze(apple),
   })
 }
 
@@ -116,6 +128,12 @@ export function checkProfile(profile: Profile, path: string, problems: ProblemLi
   if (profile.outgoing.length === 0)
     problems.error(path, 'no outgoing server: set `outgoing` here or in `defaults`')
   checkOutlookExchange(profile, path, problems)
+  if (profile.apple.preferActiveSync && profile.exchange?.activeSyncUrl === undefined) {
+    problems.warn(
+      path,
+      'apple.preferActiveSync is on but exchange.activeSyncUrl is not set: profiles carry IMAP',
+    )
+  }
   const usernames = new Set([...profile.incoming, ...profile.outgoing].map((s) => s.username))
   if (usernames.size > 1) {
     problems.warn(

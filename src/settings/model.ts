@@ -35,6 +35,12 @@ export interface ExchangeSettings {
 
 export type OutlookAccount = 'both' | 'exchange' | 'email'
 
+/** Apple configuration profiles (issue 4). */
+export interface AppleOptions {
+  /** Serve an Exchange ActiveSync account (iOS/iPadOS only) instead of IMAP + DAV when the domain has one. */
+  readonly preferActiveSync: boolean
+}
+
 export interface DavSettings {
   readonly caldavUrl?: string
   readonly carddavUrl?: string
@@ -54,6 +60,7 @@ export interface Profile {
   readonly exchange?: ExchangeSettings
   readonly dav?: DavSettings
   readonly webmailUrl?: string
+  readonly apple: AppleOptions
 }
 
 export interface HostedDomain {

@@ -70,6 +70,11 @@ export const DavSchema = Type.Object(
   { additionalProperties: false },
 )
 
+export const AppleSchema = Type.Object(
+  { preferActiveSync: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+)
+
 /** Everything a domain may set; `defaults` holds the same keys, and a domain overrides any of them. */
 const ProfileFields = {
   username: Type.Optional(UsernameSchema),
@@ -79,6 +84,7 @@ const ProfileFields = {
   exchange: Type.Optional(Type.Union([ExchangeSchema, Type.Null()])),
   dav: Type.Optional(Type.Union([DavSchema, Type.Null()])),
   webmail: Type.Optional(Type.Union([HttpUrl, Type.Null()])),
+  apple: Type.Optional(AppleSchema),
 }
 
 export const DefaultsSchema = Type.Object(ProfileFields, { additionalProperties: false })
