@@ -1,47 +1,16 @@
 import t from 'tap'
-import { parse as parsePlistWithPlist } from 'plist'
-import { DNS_NAMESPACE, nameUuid } from '../src/common/name-uuid.js'
-import { renderPlist } from '../src/render/plist.js'
 import { profileViolations } from './helpers/apple-rules.js'
-import { type TypedValue, keyTypes, parsePlist, plain } from './helpers/plist.js'
-import { appFor, baseConfig, loadConfig } from './helpers/settings.js'
-
-type Json = Record<string, unknown>
-
-const DAV = {
-  caldavUrl: 'https://dav.test.example/caldav/',
-  carddavUrl: 'https://dav.test.example:8443/card/',
-}
-const POP_ONLY = [
-  { type: 'pop3', hostname: 'pop.test.example', port: 995, security: 'tls' },
-  { type: 'pop3', hostname: 'pop.test.example', port: 110, security: 'starttls' },
-]
-
-function withDefaults(extra: Json): Json {
-  const config = baseConfig()
-  return { ...config, defaults: { ...(config.defaults as Json), ...extra } }
-}
-
-async function fetchProfile(config: Json, query = 'email=alice@test.example') {
-  const app = appFor(config)
-  const response = await app.inject({ url: `/email.mobileconfig?${query}` })
-  await app.close()
-  return response
-}
-
-async function profileOf(config: Json, query?: string) {
-  const response = await fetchProfile(config, query)
-  if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${response.body}`)
-  const root = parsePlist(response.body)
-  return { response, root, doc: plain(root) as Json }
-}
-
-function payloads(root: TypedValue): TypedValue[] {
-  const content = (root as { value: Map<string, TypedValue> }).value.get('PayloadContent')
-  return (content as { value: TypedValue[] }).value
-}
-
-const payloadTypes = (doc: Json) => (doc.PayloadContent as Json[]).map((p) => p.PayloadType)
+import {
+  DAV,
+  type Json,
+  POP_ONLY,
+  payloadTypes,
+  payloads,
+  profileOf,
+  withDefaults,
+} from './helpers/mobileconfig.js'
+import { type TypedValue, keyTypes, plain } from './helpers/plist.js'
+import { baseConfig, loadConfig } from './helpers/settings.js'
 
 const MAIL_TYPES = {
   EmailAccountType: 'string',
@@ -212,65 +181,4 @@ t.test('authentication and usernames follow the servers', async (t) => {
   })
   const insecure = ((await profileOf(plainOnly)).doc.PayloadContent as Json[])[0]
   t.match(insecure, { IncomingMailServerUseSSL: false }, 'a server without TLS only when it is the only one')
-})
-
-t.test('the same address gives byte-identical profiles; other addresses other UUIDs', async (t) => {
-  const config = withDefaults({ dav: DAV })
-  const first = await fetchProfile(config)
-  const second = await fetchProfile(config, 'emailaddress=alice@test.example')
-  t.equal(first.body, second.body, '`emailaddress` works too, and the bytes are equal')
-  const bob = await profileOf(config, 'email=bob@test.example')
-  const alice = plain(parsePlist(first.body)) as Json
-  const uuids = (doc: Json) => [doc.PayloadUUID, ...(doc.PayloadContent as Json[]).map((p) => p.PayloadUUID)]
-  const shared = uuids(alice).filter((u) => uuids(bob.doc).includes(u))
-  t.same(shared, [], 'no UUID is shared between two addresses')
-  t.not(alice.PayloadIdentifier, bob.doc.PayloadIdentifier, 'two accounts can sit side by side')
-  const expected = nameUuid(nameUuid(DNS_NAMESPACE, 'mail.test.example'), 'alice@test.example\nprofile')
-  t.equal(alice.PayloadUUID, expected, 'UUIDs are name-based from provider and address')
-})
-
-t.test('name-based UUIDs follow RFC 9562 (version 5 test vector)', async (t) => {
-  t.equal(nameUuid(DNS_NAMESPACE, 'www.example.com'), '2ED6657D-E927-568B-95E1-2665A8AEA6A2')
-})
-
-t.test('addresses and names with &, <, quotes and non-ASCII round-trip', async (t) => {
-  const name = 'Ünïcødé & <Söhne> "Mail" \'Ω\''
-  const config = baseConfig({
-    provider: { id: 'mail.test.example', name, shortName: 'Ü&<' },
-    domains: [{ name: 'bücher.example' }],
-  })
-  const address = 'o\'brien&"<x>ü@Bücher.Example'
-  const { response, root, doc } = await profileOf(config, `email=${encodeURIComponent(address)}`)
-  t.same(profileViolations(root), [])
-  const expected = 'o\'brien&"<x>ü@xn--bcher-kva.example'
-  t.equal(
-    response.headers['content-disposition'],
-    'attachment; filename="xn--bcher-kva.example.mobileconfig"',
-  )
-  const mail = (doc.PayloadContent as Json[])[0] as Json
-  t.equal(mail.EmailAddress, expected)
-  t.equal(mail.PayloadOrganization, name)
-  t.equal(doc.PayloadDisplayName, `${name} (${expected})`)
-  const other = parsePlistWithPlist(response.body) as Json
-  t.equal(((other.PayloadContent as Json[])[0] as Json).IncomingMailServerUsername, expected, 'plist agrees')
-  t.equal(other.PayloadOrganization, name)
-})
-
-t.test('bad requests get a one-line reason', async (t) => {
-  const missing = await fetchProfile(baseConfig(), '')
-  t.equal(missing.statusCode, 400)
-  t.match(missing.body, /\/setup/)
-  t.equal(missing.body.trim().split('\n').length, 1)
-  const malformed = await fetchProfile(baseConfig(), 'email=not-an-address')
-  t.equal(malformed.statusCode, 400)
-  t.match(malformed.body, /name@domain/)
-  const unknown = await fetchProfile(baseConfig(), 'email=alice@elsewhere.example')
-  t.equal(unknown.statusCode, 404)
-  t.notMatch(unknown.body, /alice/, 'the address is not echoed')
-})
-
-t.test('the plist writer leaves out undefined and empty values and refuses non-integers', async (t) => {
-  const xml = renderPlist({ a: undefined, b: '', c: 'x', d: [1, false], e: { f: true } })
-  t.same(plain(parsePlist(xml)), { c: 'x', d: [1, false], e: { f: true } })
-  t.throws(() => renderPlist({ port: 1.5 }), /integer/)
 })

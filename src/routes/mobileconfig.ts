@@ -3,6 +3,7 @@ import { MailsetupError } from '../errors.js'
 import { queryValue } from '../http/query.js'
 import { renderMobileconfig } from '../render/mobileconfig.js'
 import { resolveAddress } from '../resolve/resolve-account.js'
+import { signProfile } from '../signing/sign-profile.js'
 import type { RouteContext } from './context.js'
 
 export const MOBILECONFIG_PATH = '/email.mobileconfig'
@@ -22,7 +23,10 @@ export function registerMobileconfigRoutes(app: FastifyInstance, context: RouteC
       )
     }
     const account = resolveAddress(snapshot.settings, address)
-    const body = renderMobileconfig(account)
+    const profile = renderMobileconfig(account)
+    // Signed when the operator configured an identity; unsigned profiles show as "Not Verified".
+    const signing = snapshot.settings.service.profileSigning
+    const body = signing === undefined ? profile : await signProfile(signing, profile)
     return reply
       .type(MOBILECONFIG_CONTENT_TYPE)
       .header('content-disposition', `attachment; filename="${account.identity.domain}.mobileconfig"`)

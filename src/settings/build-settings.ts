@@ -1,7 +1,9 @@
+import { dirname } from 'node:path'
 import { displayDomain, normalizeDomain } from '../common/domain-name.js'
 import { PROFILE_KEYS, type ProfileDraft, checkProfile, draftProfile, mergeProfile } from './build-profile.js'
 import { checkHostname, checkUrl } from './check-values.js'
 import type { HostedDomain, Profile, Provider, ServiceOptions, Settings } from './model.js'
+import { loadProfileSigning } from './load-signing.js'
 import type { ProblemList } from './problems.js'
 import type { ConfigFile, DomainEntry } from './schema.js'
 import { buildLimits, buildRateLimit } from './service-limits.js'
@@ -20,7 +22,7 @@ function buildProvider(entry: ConfigFile['provider'], problems: ProblemList): Pr
   })
 }
 
-function buildService(entry: ConfigFile['service'], problems: ProblemList): ServiceOptions {
+function buildService(entry: ConfigFile['service'], source: string, problems: ProblemList): ServiceOptions {
   const rateLimit = buildRateLimit(entry?.rateLimit)
   const service: { -readonly [K in keyof ServiceOptions]: ServiceOptions[K] } = {
     limits: buildLimits(entry?.limits),
@@ -34,6 +36,8 @@ function buildService(entry: ConfigFile['service'], problems: ProblemList): Serv
       problems.error('service.httpsRedirect', 'needs `service.publicUrl` with an https URL to redirect to')
     service.httpsRedirect = true
   }
+  if (entry?.profileSigning !== undefined)
+    service.profileSigning = loadProfileSigning(entry.profileSigning, dirname(source), problems)
   return Object.freeze(service)
 }
 
@@ -144,7 +148,7 @@ function buildDomain(
 /** From a schema-valid config file to immutable settings; semantic problems go to `problems`. */
 export function buildSettings(config: ConfigFile, source: string, problems: ProblemList): Settings {
   const provider = buildProvider(config.provider, problems)
-  const service = buildService(config.service, problems)
+  const service = buildService(config.service, source, problems)
   const catalog = new ProfileCatalog(draftProfile(config.defaults ?? {}, 'defaults', problems), problems)
   const lookup = new Map<string, HostedDomain>()
   const domains = config.domains.map((entry, index) => buildDomain(entry, index, catalog, lookup, problems))

@@ -1,5 +1,6 @@
 // The typed, immutable settings every endpoint renders from. Built once per load by build-settings.ts
 // and swapped whole on reload; nothing here is mutated after it is built.
+import type { KeyObject, X509Certificate } from 'node:crypto'
 
 export type Security = 'tls' | 'starttls' | 'none'
 export type Authentication = 'password-cleartext' | 'password-encrypted' | 'OAuth2'
@@ -85,6 +86,14 @@ export interface Provider {
   readonly documentationUrl?: string
 }
 
+/** The identity that signs Apple profiles (CMS SignedData), checked and loaded with the settings. */
+export interface ProfileSigning {
+  readonly certificate: X509Certificate
+  readonly key: KeyObject
+  /** Intermediate certificates, sent along so devices can build the path to a root they trust. */
+  readonly chain: readonly X509Certificate[]
+}
+
 export interface ServiceOptions {
   readonly publicUrl?: string
   /** Autodiscover's HTTP redirect method: 302 plain-http GETs to the HTTPS endpoint. */
@@ -93,6 +102,7 @@ export interface ServiceOptions {
   readonly limits: ServiceLimits
   /** Per client address; undefined when switched off. Read per request, so a reload applies it. */
   readonly rateLimit?: RateLimitSettings
+  readonly profileSigning?: ProfileSigning
 }
 
 export interface ServiceLimits {

@@ -112,6 +112,14 @@ export const ProviderSchema = Type.Object(
   { additionalProperties: false },
 )
 
+const FilePath = Type.String({ minLength: 1, maxLength: 4096 })
+
+/** PEM files for signing Apple profiles; relative paths are resolved against the config file's folder. */
+export const ProfileSigningSchema = Type.Object(
+  { certificate: FilePath, key: FilePath, chain: Type.Optional(FilePath) },
+  { additionalProperties: false },
+)
+
 export const ServiceSchema = Type.Object(
   {
     /** Public HTTPS base URL of this service, e.g. https://autoconfig.example.net. */
@@ -120,6 +128,7 @@ export const ServiceSchema = Type.Object(
     httpsRedirect: Type.Optional(Type.Boolean()),
     limits: Type.Optional(LimitsSchema),
     rateLimit: Type.Optional(RateLimitSchema),
+    profileSigning: Type.Optional(ProfileSigningSchema),
   },
   { additionalProperties: false },
 )
@@ -137,5 +146,6 @@ export const ConfigFileSchema = Type.Object(
 export type ConfigFile = Static<typeof ConfigFileSchema>
 export type DomainEntry = Static<typeof DomainSchema>
 export type DefaultsEntry = Static<typeof DefaultsSchema>
+export type ProfileSigningEntry = Static<typeof ProfileSigningSchema>
 export type IncomingServerEntry = Static<typeof IncomingServerSchema>
 export type OutgoingServerEntry = Static<typeof OutgoingServerSchema>
