@@ -92,7 +92,7 @@ function mailPayload(context: Context, profile: Profile): PlistDict {
   const incoming = incomingServer(profile)
   const outgoing = preferred(profile.outgoing, 'smtp') as MailServer
   const { identity, provider } = context
-  return payload(context, 'mail', `${provider.name} Mail`, {
+  return payload(context, 'mail', 'Email', {
     EmailAccountDescription: `${provider.name} (${identity.address})`,
     EmailAccountType: incoming.protocol === 'imap' ? 'EmailTypeIMAP' : 'EmailTypePOP',
     EmailAddress: identity.address,
@@ -114,7 +114,7 @@ function davPayload(context: Context, kind: 'caldav' | 'carddav', url: string, u
   const parsed = new URL(url)
   const prefix = kind === 'caldav' ? 'CalDAV' : 'CardDAV'
   const what = kind === 'caldav' ? 'Calendar' : 'Contacts'
-  return payload(context, kind, `${context.provider.name} ${what}`, {
+  return payload(context, kind, what, {
     [`${prefix}AccountDescription`]: `${context.provider.name} ${what} (${context.identity.address})`,
     [`${prefix}HostName`]: parsed.hostname,
     [`${prefix}Port`]: urlPort(parsed),
@@ -127,7 +127,7 @@ function davPayload(context: Context, kind: 'caldav' | 'carddav', url: string, u
 /** Exchange ActiveSync carries mail, calendars and contacts at once (iOS and iPadOS only). */
 function easPayload(context: Context, url: string, username: string): PlistDict {
   const parsed = new URL(url)
-  return payload(context, 'eas', `${context.provider.name} Exchange`, {
+  return payload(context, 'eas', 'Exchange ActiveSync', {
     EmailAddress: context.identity.address,
     Host: parsed.host,
     SSL: parsed.protocol === 'https:',
