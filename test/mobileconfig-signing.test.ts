@@ -9,6 +9,7 @@ import { SettingsError } from '../src/settings/problems.js'
 import { appFor, baseConfig, loadConfig } from './helpers/settings.js'
 
 // A throw-away PKI made with openssl: root CA → intermediate → signing certificates (RSA and P-256).
+// EC keys wherever the key type does not matter: RSA key generation is the slow part.
 const dir = mkdtempSync(join(tmpdir(), 'mailsetup-signing-'))
 const at = (name: string) => join(dir, name)
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
@@ -24,14 +25,14 @@ function issue(name: string, issuer: string, ext: string, keyArgs: string[]) {
 }
 
 const RSA = ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048']
+const P256 = ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256']
 const CA_EXT = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n'
 const LEAF_EXT = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n'
-openssl('genpkey', ...RSA, '-out', 'root.key')
+openssl('genpkey', ...P256, '-out', 'root.key')
 openssl('req', '-x509', '-key', 'root.key', '-subj', '/CN=Test root', '-days', '2', '-out', 'root.pem')
-issue('intermediate', 'root', CA_EXT, RSA)
+issue('intermediate', 'root', CA_EXT, P256)
 issue('signer', 'intermediate', LEAF_EXT, RSA)
-issue('ecsigner', 'intermediate', LEAF_EXT, ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'])
-openssl('genpkey', ...RSA, '-out', 'other.key')
+issue('ecsigner', 'intermediate', LEAF_EXT, P256)
 openssl('genpkey', '-algorithm', 'ED25519', '-out', 'ed25519.key')
 openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:secp256k1', '-out', 'k1.key')
 writeFileSync(
@@ -109,7 +110,9 @@ t.test('unusable signing files are config errors with their paths', async (t) =>
   t.match(problemsOf({ ...good, certificate: at('missing.pem') }), [
     /^service\.profileSigning\.certificate: cannot read .*missing\.pem \(ENOENT\)$/,
   ])
-  t.match(problemsOf({ ...good, key: at('other.key') }), [/^service\.profileSigning\.key: .* does not match/])
+  t.match(problemsOf({ ...good, key: at('ecsigner.key') }), [
+    /^service\.profileSigning\.key: .* does not match/,
+  ])
   t.match(problemsOf({ ...good, certificate: at('garbage.pem') }), [/certificate: .* cannot be parsed/])
   t.match(problemsOf({ ...good, certificate: at('empty.pem') }), [/certificate: .* holds no PEM certificate/])
   t.match(problemsOf({ ...good, key: at('signer.pem') }), [/key: .* is not an unencrypted PEM private key/])
