@@ -3,6 +3,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { parseAddress } from '../src/common/address.js'
+import { activeSyncBody, outlookBody } from './helpers/autodiscover-requests.js'
 import { parseStrictXml } from './helpers/strict-xml.js'
 import { appFor, baseConfig } from './helpers/settings.js'
 
@@ -137,3 +138,67 @@ t.test('config strings full of special characters round-trip through autoconfig'
     { numRuns: 60 },
   )
 })
+
+// biome-ignore lint/suspicious/noExplicitAny: a parsed document, read by the paths the test knows
+type Doc = Record<string, any>
+
+const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+
+t.test(
+  'any address our parser accepts comes back exactly from POX Autodiscover (both schemas)',
+  async (t) => {
+    const exchange = { activeSyncUrl: 'https://eas.test.example/Microsoft-Server-ActiveSync' }
+    const app = appFor(
+      baseConfig({
+        defaults: { ...(baseConfig().defaults as object), exchange },
+        domains: [{ name: 'test.example' }, { name: 'bücher.example' }],
+      }),
+    )
+    t.teardown(() => app.close())
+    const localPart = text(LOCAL_CHARS, 40).filter((l) => parseAddress(`${l}@test.example`).ok)
+    await fc.assert(
+      fc.asyncProperty(localPart, fc.constantFrom(...Object.keys(DOMAINS)), async (local, domain) => {
+        const expected = `${local}@${DOMAINS[domain]}`
+        const post = (body: string) =>
+          app.inject({
+            method: 'POST',
+            url: '/autodiscover/autodiscover.xml',
+            headers: { 'content-type': 'text/xml' },
+            payload: body,
+          })
+        const outlook = await post(outlookBody(xmlText(`${local}@${domain}`)))
+        t.equal(outlook.statusCode, 200)
+        const account = (parseStrictXml(outlook.body, ['Protocol']) as Doc).Autodiscover.Response.Account
+        const logins = account.Protocol.map((p: Record<string, string>) => p.LoginName)
+        t.same(new Set(logins), new Set([expected]), 'LoginName of every protocol')
+        const sync = await post(activeSyncBody(xmlText(`${local}@${domain}`)))
+        const user = (parseStrictXml(sync.body) as Doc).Autodiscover.Response.User
+        t.equal(user.EMailAddress, expected)
+      }),
+      { numRuns: 100 },
+    )
+  },
+)
+
+t.test(
+  'any address our parser accepts gets a JSON answer from Autodiscover v2, in both URL forms',
+  async (t) => {
+    const app = appFor(baseConfig({ service: { publicUrl: 'https://autodiscover.test.example' } }))
+    t.teardown(() => app.close())
+    const localPart = text(LOCAL_CHARS, 40).filter((l) => parseAddress(`${l}@test.example`).ok)
+    await fc.assert(
+      fc.asyncProperty(localPart, async (local) => {
+        const address = encodeURIComponent(`${local}@test.example`)
+        for (const url of [
+          `/autodiscover/autodiscover.json?Email=${address}&Protocol=AutodiscoverV1`,
+          `/autodiscover/autodiscover.json/v1.0/${address}?Protocol=AutodiscoverV1`,
+        ]) {
+          const res = await app.inject(url)
+          t.equal(res.statusCode, 200, url)
+          t.match(JSON.parse(res.body), { Protocol: 'AutodiscoverV1', Url: /^https:\/\// })
+        }
+      }),
+      { numRuns: 100 },
+    )
+  },
+)

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { routesOf } from '../src/http/hardening.js'
 import { CANARY, randomRequest, seededRandom } from './helpers/fuzz-inputs.js'
+import { autodiscoverRequest, HOSTILE_XML } from './helpers/hostile-xml.js'
 import { captureLogs } from './helpers/log-capture.js'
 import { answerProblems } from './helpers/response-shape.js'
 import { appFor, BUNDLED_CONFIG } from './helpers/settings.js'
@@ -62,4 +63,44 @@ t.test(`fuzz: ${REQUESTS} requests, seed ${seed}`, async (t) => {
   const after = await app.inject({ url: NORMAL, remoteAddress: '192.0.2.200' })
   t.equal(after.statusCode, 200, 'a normal request still succeeds afterwards')
   t.match(after.body, '<username>alice@example.com</username>')
+})
+
+t.test('hostile XML through every route that takes a body', async (t) => {
+  const app = appFor(readFileSync(BUNDLED_CONFIG, 'utf8'))
+  t.teardown(() => app.close())
+  await app.ready()
+  const posts = routesOf(app)!.entries.filter((r) => r.method === 'POST')
+  t.ok(posts.length > 0, `${posts.length} POST routes`)
+  let client = 0
+  for (const route of posts) {
+    for (const body of HOSTILE_XML) {
+      for (const type of [
+        'text/xml; charset=utf-8',
+        'application/x-www-form-urlencoded',
+        'application/json',
+      ]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: route.url.replace(/:[A-Za-z0-9_]+/g, 'a%40example.com'),
+          headers: { 'content-type': type, host: 'autodiscover.example.com' },
+          payload: body,
+          remoteAddress: `10.9.${client >> 8}.${client++ & 255}`,
+        })
+        const problems = answerProblems('POST', res, CANARY)
+        if (route.url === '/autodiscover/autodiscover.xml' && res.statusCode !== 413) {
+          // Autodiscover answers every refused request with its own error document, status 200.
+          if (res.statusCode !== 200 || !/<ErrorCode>60[0-3]<\/ErrorCode>/.test(res.body))
+            problems.push(`not an Autodiscover error document: ${res.statusCode}`)
+        }
+        t.same(problems, [], `${route.url} ${type} ${body.slice(0, 40)}`)
+      }
+    }
+  }
+  const normal = await app.inject({
+    method: 'POST',
+    url: '/autodiscover/autodiscover.xml',
+    headers: { 'content-type': 'text/xml' },
+    payload: autodiscoverRequest('alice@example.com'),
+  })
+  t.match(normal.body, '<LoginName>alice@example.com</LoginName>', 'a normal request still succeeds')
 })
