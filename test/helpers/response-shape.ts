@@ -38,7 +38,11 @@ export function answerProblems(method: string, answer: Answer, canary: string): 
     if (!/^<!doctype html>/i.test(body)) out.push('HTML without doctype')
     if (/unsafe-inline|unsafe-eval/.test(String(headers['content-security-policy'])))
       out.push('weak CSP on HTML')
-  } else if (!type.startsWith('application/x-apple-aspen-config')) {
+  } else if (type.startsWith('application/x-apple-aspen-config')) {
+    // An unsigned profile is an XML plist; a signed one is DER (CMS), checked by the profile tests.
+    const valid = body.startsWith('<?xml') ? XMLValidator.validate(body) : true
+    if (valid !== true) out.push(`malformed plist: ${valid.err.msg}`)
+  } else {
     out.push(`unexpected content type ${type}`)
   }
   return out
