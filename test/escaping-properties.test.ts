@@ -205,3 +205,43 @@ t.test(
     )
   },
 )
+
+/** Every `<key>name</key><string>value</string>` pair of a plist, values decoded as a parser would. */
+function plistStrings(body: string, key: string): string[] {
+  parseStrictXml(body)
+  const decode = (v: string) =>
+    v
+      .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+      .replace(
+        /&(amp|lt|gt|quot|apos);/g,
+        (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e] as string,
+      )
+  const pairs = body.matchAll(new RegExp(`<key>${key}</key>\\s*<string>([^<]*)</string>`, 'g'))
+  return [...pairs].map((m) => decode(m[1] as string))
+}
+
+t.test('Apple profiles: any address and provider name come back exactly from the plist', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(
+      text(LOCAL_CHARS, 40).filter((l) => parseAddress(`${l}@test.example`).ok),
+      text(SPECIAL, 60),
+      async (local, name) => {
+        const app = appFor(baseConfig({ provider: { id: 'mail.test.example', name, shortName: 'Short' } }))
+        const res = await app.inject(
+          `/email.mobileconfig?email=${encodeURIComponent(`${local}@test.example`)}`,
+        )
+        t.equal(res.statusCode, 200)
+        t.match(res.headers['content-type'], /^application\/x-apple-aspen-config/)
+        const addresses = plistStrings(res.body, 'EmailAddress')
+        t.ok(addresses.length > 0)
+        t.same(new Set(addresses), new Set([`${local}@test.example`]))
+        t.same(
+          plistStrings(res.body, 'PayloadDisplayName').filter((v) => v.includes(' (')),
+          [`${asXml(name)} (${local}@test.example)`],
+        )
+        await app.close()
+      },
+    ),
+    { numRuns: 40 },
+  )
+})
