@@ -29,3 +29,8 @@ export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   reply.log.error({ err: describeError(error) }, 'request failed')
   return sendPlain(reply, 500, 'internal error')
 }
+
+/** The status for a typed error, for routes that answer with their own body (the setup page's HTML). */
+export function statusOf(kind: ErrorKind): number {
+  return STATUS[kind]
+}

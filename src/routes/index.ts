@@ -6,6 +6,7 @@ import type { RouteContext } from './context.js'
 import { registerDavDiscoveryRoutes } from './dav-discovery.js'
 import { registerHealthRoutes } from './health.js'
 import { registerMobileconfigRoutes } from './mobileconfig.js'
+import { registerSetupPageRoutes } from './setup-page.js'
 
 /** Every route family. A new format adds its renderer, its route file, and one line here. */
 export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteContext) => void)[] = [
@@ -15,4 +16,5 @@ export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteCont
   registerAutodiscoverJsonRoutes,
   registerMobileconfigRoutes,
   registerDavDiscoveryRoutes,
+  registerSetupPageRoutes,
 ]
