@@ -6,6 +6,9 @@ import t from 'tap'
 import { startServer } from '../src/server.js'
 import { BUNDLED_CONFIG } from './helpers/settings.js'
 
+// Starting Chromium takes a few seconds, more on a busy 2-core machine.
+t.setTimeout(120_000)
+
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
 

@@ -1,3 +1,4 @@
+import { checkCommand } from './check-command.js'
 import { dnsCommand } from './dns-command.js'
 import { doctorCommand } from './doctor-command.js'
 import { serveCommand } from './serve-command.js'
@@ -5,4 +6,10 @@ import type { Command } from './usage.js'
 import { validateCommand } from './validate-command.js'
 
 /** Every `mailsetup` sub-command; a new one adds its file and a line here. */
-export const COMMANDS: readonly Command[] = [serveCommand, validateCommand, dnsCommand, doctorCommand]
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  validateCommand,
+  checkCommand,
+  dnsCommand,
+  doctorCommand,
+]
