@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer as createHttpServer, type Server } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
@@ -7,44 +7,15 @@ import { promisify } from 'node:util'
 import t from 'tap'
 import { CLIENT_FAMILIES } from '../src/check/client-families.js'
 import type { FamilyReport } from '../src/check/types.js'
-import { runCli } from '../src/cli/run-cli.js'
 import { startServer } from '../src/server.js'
+import { runInProcess as inProcess, spawnCli } from './helpers/cli.js'
 import { BUNDLED_CONFIG } from './helpers/settings.js'
 
 // Four real processes, each loading tap's TypeScript loader: allow for a busy 2-core machine.
 t.setTimeout(120_000)
 
-const CLI = new URL('../src/cli.ts', import.meta.url).pathname
-
-async function inProcess(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, {
-    stdout: (s) => {
-      stdout += s
-    },
-    stderr: (s) => {
-      stderr += s
-    },
-    env,
-  })
-  return { code, stdout, stderr }
-}
-
-/** `mailsetup` as a real process, with tap's TypeScript loader (process.execArgv) so coverage is collected. */
-function spawned(argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...process.execArgv, CLI, ...argv], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c
-  })
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c
-  })
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })))
+async function spawned(argv: string[]) {
+  return spawnCli(argv).done
 }
 
 function listen(server: Server): Promise<number> {
