@@ -6,6 +6,7 @@ import { createServer as createTcpServer } from 'node:net'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { CLIENT_FAMILIES } from '../src/check/client-families.js'
+import { formatReports } from '../src/check/format-report.js'
 import type { FamilyReport } from '../src/check/types.js'
 import { startServer } from '../src/server.js'
 import { runInProcess as inProcess, spawnCli } from './helpers/cli.js'
@@ -225,6 +226,28 @@ t.test('paths a deployment does not serve are reported as not available', async 
   t.equal(report?.status, 500)
   t.equal(report?.contentType, undefined, 'no Content-Type is reported as none')
   t.match(report?.problems, [/status 500, not 200/])
+})
+
+t.test('the readable report lists URLs and servers without a port or username', async (t) => {
+  const text = formatReports(
+    [
+      {
+        client: 'Outlook',
+        method: 'POST',
+        url: 'https://autodiscover.example.com/autodiscover/autodiscover.xml',
+        status: 200,
+        verdict: 'pass',
+        servers: [{ role: 'Exchange EXCH', server: 'outlook.example.com' }],
+        problems: [],
+        notes: ['a note'],
+      },
+    ],
+    'Heading',
+  )
+  t.equal(
+    text,
+    'Heading\n\nOutlook: PASS\n  POST https://autodiscover.example.com/autodiscover/autodiscover.xml → 200\n  Exchange EXCH     outlook.example.com\n  · a note\n\n1 clients: 1 pass, 0 fail, 0 not available\n',
+  )
 })
 
 t.test('the default config is config/mailsetup.yaml', async (t) => {

@@ -9,9 +9,9 @@ const MAX_BODY = 1024 * 1024
 
 function flatHeaders(headers: IncomingHttpHeaders | Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {}
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)
-  }
+  // Node lists a repeated header (Set-Cookie) as an array; present headers are never undefined.
+  for (const [name, value] of Object.entries(headers))
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)
   return out
 }
 
