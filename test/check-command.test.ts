@@ -246,7 +246,7 @@ t.test('the readable report lists URLs and servers without a port or username', 
   )
   t.equal(
     text,
-    'Heading\n\nOutlook: PASS\n  POST https://autodiscover.example.com/autodiscover/autodiscover.xml → 200\n  Exchange EXCH     outlook.example.com\n  · a note\n\n1 clients: 1 pass, 0 fail, 0 not available\n',
+    'Heading\n\nOutlook: PASS\n  POST https://autodiscover.example.com/autodiscover/autodiscover.xml → 200\n  Exchange EXCH     outlook.example.com\n  · a note\n\n1 client: 1 pass, 0 fail, 0 not available\n',
   )
 })
 

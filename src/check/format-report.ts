@@ -23,7 +23,7 @@ function familyBlock(report: FamilyReport): string {
 /** The readable report: one block per client family, then a count. */
 export function formatReports(reports: readonly FamilyReport[], heading: string): string {
   const count = (verdict: FamilyReport['verdict']) => reports.filter((r) => r.verdict === verdict).length
-  const total = `${reports.length} clients: ${count('pass')} pass, ${count('fail')} fail, ${count('unavailable')} not available`
+  const total = `${reports.length} client${reports.length === 1 ? '' : 's'}: ${count('pass')} pass, ${count('fail')} fail, ${count('unavailable')} not available`
   return `${heading}\n\n${reports.map(familyBlock).join('\n\n')}\n\n${total}\n`
 }
 
