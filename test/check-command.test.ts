@@ -93,6 +93,36 @@ t.test('in-process reports', async (t) => {
     security: 'SSL/TLS',
     username: 'alice@example.org',
   })
+  const byClient = new Map((parsed.reports as FamilyReport[]).map((r) => [r.client, r]))
+  const outlook = byClient.get('Outlook')
+  t.equal(outlook?.verdict, 'pass', outlook?.problems.join('; '))
+  t.same(
+    outlook?.servers.find((s) => s.role === 'incoming IMAP'),
+    {
+      role: 'incoming IMAP',
+      server: 'imap.example.com',
+      port: 993,
+      security: 'SSL/TLS',
+      username: 'alice@example.org',
+    },
+  )
+  t.equal(
+    byClient.get('Outlook (new, JSON v2)')?.servers[0]?.server,
+    'https://autodiscover.example.com/autodiscover/autodiscover.xml',
+  )
+  t.same(byClient.get('ActiveSync device')?.servers, [
+    {
+      role: 'ActiveSync',
+      server: 'https://outlook.example.com/Microsoft-Server-ActiveSync',
+      username: 'alice@example.org',
+    },
+  ])
+  const net = await inProcess(['check', 'bob@example.net', '--config', BUNDLED_CONFIG, '--json'])
+  const netActiveSync = reportsOf(net.stdout).find((r) => r.client === 'ActiveSync device')
+  t.same(
+    [netActiveSync?.verdict, netActiveSync?.notes],
+    ['unavailable', ['no ActiveSync for example.net (error 601)']],
+  )
   const unknown = await inProcess(['check', 'zoe@not-hosted.example', '--config', BUNDLED_CONFIG])
   t.equal(unknown.code, 1)
   t.match(
