@@ -95,7 +95,7 @@ t.test('in-process reports', async (t) => {
   })
   const byClient = new Map((parsed.reports as FamilyReport[]).map((r) => [r.client, r]))
   const outlook = byClient.get('Outlook')
-  t.equal(outlook?.verdict, 'pass', outlook?.problems.join('; '))
+  t.equal(outlook?.verdict, 'pass', String(outlook?.problems))
   t.same(
     outlook?.servers.find((s) => s.role === 'incoming IMAP'),
     {
