@@ -10,8 +10,7 @@ const MAX_BODY = 1024 * 1024
 function flatHeaders(headers: IncomingHttpHeaders | Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {}
   // Node lists a repeated header (Set-Cookie) as an array; present headers are never undefined.
-  for (const [name, value] of Object.entries(headers))
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value)
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = [value].flat().join(', ')
   return out
 }
 
