@@ -107,6 +107,13 @@ t.test('server rules', async (t) => {
     /no username/,
     'imap server %EMAILDOMAIN%: authentication "secure" (K-9)',
   ])
+  const noId = config(server('incomingServer', 'imap', good) + smtp).body.replace(
+    ' id="mail.example.com"',
+    '',
+  )
+  t.match(thunderbirdAndroid.judge({ status: 200, headers: XML, body: noId }, address).problems, [
+    'emailProvider id "" is not a host name (K-9)',
+  ])
   const nested = server('incomingServer', 'imap', { ...good, pop3: '<hostname>x</hostname>' })
   t.match(thunderbirdAndroid.judge(config(nested + smtp), address).problems, [/nested deeper/])
   const missing = config('<incomingServer type="imap"></incomingServer>')
