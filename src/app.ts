@@ -31,7 +31,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
   })
   const routes = registerHardening(app, options.store)
   app.register(formbody)
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request on the hot path (issue 9).
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {
         method: request.method,
@@ -41,6 +42,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       },
       'request',
     )
+    done()
   })
   app.setErrorHandler((error, _request, reply) => sendError(reply, error))
   app.setNotFoundHandler(notFoundHandler(routes))

@@ -1,3 +1,4 @@
+import { isClusterPrimary, readWorkers, releaseFailedWorker, runClusterPrimary } from '../serve-cluster.js'
 import { closeOnSignals, readServerEnv, startServer } from '../server.js'
 import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
@@ -13,6 +14,7 @@ Runs the service. Settings come from the environment:
   PORT                  port to listen on (default: 8080)
   LOG_LEVEL             fatal, error, warn, info, debug, trace or silent (default: info)
   SHUTDOWN_TIMEOUT_MS   how long SIGTERM waits for in-flight requests (default: 10000)
+  WORKERS               processes serving the port: a number up to 64, or auto (one per CPU; default: 1)
 
 Example:
   MAILSETUP_CONFIG=/etc/mailsetup/mailsetup.yaml PORT=8080 mailsetup serve`,
@@ -20,10 +22,13 @@ Example:
     if (args.length > 0)
       throw new UsageError(`serve takes no arguments (got "${args[0]}"); see mailsetup serve --help`)
     const env = readServerEnv(io.env)
+    const workers = readWorkers(io.env)
     try {
+      if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
       closeOnSignals(await startServer(env))
       return EXIT_OK
     } catch (thrown) {
+      releaseFailedWorker()
       const error = asSettingsError(thrown)
       io.stderr(`${error.message}\n`)
       for (const problem of error.problems) io.stderr(`  ${formatProblem(error.source, problem)}\n`)

@@ -19,7 +19,8 @@ export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
 
 export function registerAutoconfigRoutes(app: FastifyInstance, context: RouteContext): void {
   for (const url of AUTOCONFIG_PATHS) {
-    app.get(url, async (request, reply) => {
+    // A plain handler: nothing here waits, so no promise per request (issue 9); throws reach the error handler.
+    app.get(url, (request, reply) => {
       const snapshot = context.store.current
       const account = resolveAccount(snapshot.settings, {
         address: queryValue(request.query, 'emailaddress', 'email'),
@@ -29,7 +30,7 @@ export function registerAutoconfigRoutes(app: FastifyInstance, context: RouteCon
       // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
       const onePerType = queryValue(request.query, 'emailmd5') !== undefined
       const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
-      return reply.type(XML_CONTENT_TYPE).send(fillTemplate(template, account.identity))
+      reply.type(XML_CONTENT_TYPE).send(fillTemplate(template, account.identity))
     })
   }
 }
