@@ -1,13 +1,13 @@
 // 100,000 hosted domains: start-up time, reload time under load (no failed request), resident memory.
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { validates } from './bench-config.js'
 import { countAliases, DEFAULT_GENERATE_OPTIONS, generateConfig, generatedDomain } from './generate-config.js'
 import { probe } from './http-probe.js'
 import { type LoadResult, runLoad } from './load.js'
 import type { BenchOptions } from './options.js'
-import { ROOT, type ServiceProcess, memoryOf, startService } from './processes.js'
+import { type ServiceProcess, memoryOf, startService } from './processes.js'
 
 export interface ReloadResult {
   readonly method: 'SIGHUP' | 'in-process'
@@ -30,12 +30,14 @@ export interface ScaleResult {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Whether this build reloads on SIGHUP (lands with the operations issue); without it SIGHUP kills. */
-function buildReloadsOnSighup(): boolean {
-  const files = (readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[]).filter((f) =>
-    f.endsWith('.js'),
-  )
-  return files.some((f) => readFileSync(join(ROOT, 'dist', f), 'utf8').includes("'SIGHUP'"))
+/**
+ * Whether the running service handles SIGHUP (reload lands with the operations issue; without a
+ * handler SIGHUP ends the process). Linux lists the signals a process catches in /proc: bit 0 is SIGHUP.
+ */
+function catchesSighup(pid: number): boolean {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const caught = /^SigCgt:\s+([0-9a-f]+)$/m.exec(status)?.[1] ?? '0'
+  return (BigInt(`0x${caught}`) & 1n) === 1n
 }
 
 async function loadedAt(service: ServiceProcess): Promise<string> {
@@ -111,7 +113,9 @@ export async function runScale(
       rssMb,
     }
     if (!withReload) return result
-    const reload = buildReloadsOnSighup() ? await reloadUnderLoad(service, options) : reloadInProcess(config)
+    const reload = catchesSighup(service.pid)
+      ? await reloadUnderLoad(service, options)
+      : reloadInProcess(config)
     log(
       `  reload (${reload.method}) ${reload.reloadMs.map((ms) => ms.toFixed(0)).join(', ')} ms` +
         (reload.load
