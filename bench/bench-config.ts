@@ -1,24 +1,26 @@
-// Config files for the bench, written to its work folder: the bundled config with rate limiting out of
-// the way (one loopback client would be limited at once), and a copy with Apple profile signing on.
+// Config files for the bench, written to its work folder: the bundled config with rate limiting at its
+// largest values (one loopback client would be limited at once), and a copy with Apple profile signing on.
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { parse, stringify } from 'yaml'
 import { CLI, ROOT } from './processes.js'
 
 // The largest allowed values: the limiter still runs on every request, so its cost is measured.
-export const RATE_LIMIT_LINES = ['rateLimit:', '  requestsPerMinute: 1000000', '  burst: 1000000']
+export const BENCH_RATE_LIMIT = { requestsPerMinute: 1_000_000, burst: 1_000_000 }
 
 /** Whether the build loads the file (`mailsetup validate`): features on main differ over time. */
 export function validates(file: string): boolean {
   return spawnSync(process.execPath, [CLI, 'validate', file], { stdio: 'ignore' }).status === 0
 }
 
-/** `service:` lines added to a config when the build knows them (rate limiting lands with hardening). */
-export function writeWithService(file: string, text: string, lines: readonly string[]): boolean {
-  const withLines = text.replace(/^service:\n/m, `service:\n${lines.map((l) => `  ${l}\n`).join('')}`)
-  writeFileSync(file, withLines)
+type Config = { service?: Record<string, unknown> } & Record<string, unknown>
+
+/** Writes `config` with extra `service` keys when the build knows them; returns whether it did. */
+export function writeWithService(file: string, config: Config, extra: Record<string, unknown>): boolean {
+  writeFileSync(file, stringify({ ...config, service: { ...config.service, ...extra } }))
   if (validates(file)) return true
-  writeFileSync(file, text)
+  writeFileSync(file, stringify(config))
   return false
 }
 
@@ -30,10 +32,10 @@ export interface BenchConfigs {
 }
 
 export function writeBenchConfigs(workDir: string): BenchConfigs {
-  const bundled = readFileSync(join(ROOT, 'config/mailsetup.yaml'), 'utf8')
+  const bundled = parse(readFileSync(join(ROOT, 'config/mailsetup.yaml'), 'utf8')) as Config
   const plain = join(workDir, 'bench.yaml')
-  const rateLimited = writeWithService(plain, bundled, RATE_LIMIT_LINES)
-  const base = readFileSync(plain, 'utf8')
+  const rateLimited = writeWithService(plain, bundled, { rateLimit: BENCH_RATE_LIMIT })
+  const base = parse(readFileSync(plain, 'utf8')) as Config
   const signed = join(workDir, 'bench-signed.yaml')
   const keyed = spawnSync(
     'openssl',
@@ -45,7 +47,7 @@ export function writeBenchConfigs(workDir: string): BenchConfigs {
     ]),
     { cwd: workDir, stdio: 'ignore' },
   )
-  const signing = ['profileSigning:', '  certificate: bench-cert.pem', '  key: bench-key.pem']
+  const signing = { profileSigning: { certificate: 'bench-cert.pem', key: 'bench-key.pem' } }
   const canSign = keyed.status === 0 && writeWithService(signed, base, signing)
   return { plain, rateLimited, ...(canSign ? { signed } : {}) }
 }

@@ -14,6 +14,8 @@ function summary(scenarios: readonly ScenarioResult[]): string {
   const rows = scenarios.map((s) => {
     if (!s.available || s.service === undefined || s.bare === undefined || s.ratio === undefined)
       return `${s.name.padEnd(24)} not available (${s.reason})`
+    const wrong = s.service.errors + s.service.unexpected
+    if (wrong > 0) return `${s.name.padEnd(24)} INVALID: ${wrong} failed requests or unexpected statuses`
     const target = s.targetRatio === undefined ? '' : s.ratio >= s.targetRatio ? '  ok' : '  BELOW TARGET'
     const p99 = s.service.p99Ms < 10 ? '' : '  p99 over 10 ms'
     return `${s.name.padEnd(24)} ${s.service.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(s.service.p50Ms).padStart(3)} ms  p99 ${String(s.service.p99Ms).padStart(3)} ms  bare ${s.bare.requestsPerSecond.toFixed(0).padStart(7)} req/s  ratio ${s.ratio.toFixed(2)}${target}${p99}`

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { validates } from './bench-config.js'
+import { BENCH_RATE_LIMIT, validates } from './bench-config.js'
 import { countAliases, DEFAULT_GENERATE_OPTIONS, generateConfig, generatedDomain } from './generate-config.js'
 import { probe } from './http-probe.js'
 import { type LoadResult, runLoad } from './load.js'
@@ -95,7 +95,7 @@ export async function runScale(
 ): Promise<ScaleResult> {
   const config = join(workDir, `domains-${options.domains}.${format}`)
   const generate = { ...DEFAULT_GENERATE_OPTIONS, domains: options.domains, format }
-  const limit = { rateLimit: { requestsPerMinute: 1_000_000, burst: 1_000_000 } }
+  const limit = { rateLimit: BENCH_RATE_LIMIT }
   const text = generateConfig({ ...generate, service: limit })
   writeFileSync(config, text)
   if (!validates(config)) writeFileSync(config, generateConfig(generate))
