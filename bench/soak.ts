@@ -5,6 +5,7 @@ import { Agent, request } from 'node:http'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { writeWithService } from './bench-config.js'
 import { memoryOf, readLog, ROOT, startService } from './processes.js'
 
@@ -170,7 +171,8 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'mailsetup-soak-'))
   const config = join(workDir, 'soak.yaml')
   // One loopback client would be rate limited at once: the soak measures the service, not the limiter.
-  writeWithService(config, readFileSync(join(ROOT, 'config/mailsetup.yaml'), 'utf8'), ['rateLimit: null'])
+  const bundled = parse(readFileSync(join(ROOT, 'config/mailsetup.yaml'), 'utf8'))
+  writeWithService(config, bundled, { rateLimit: null })
   const targets = targetsFor(await discoverRoutes(config))
   const logFile = join(workDir, 'service.log')
   const service = await startService(config, logFile)
