@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify'
+import type { DestinationStream, LevelWithSilent } from 'pino'
 import { buildApp } from './app.js'
 import { UsageError } from './cli/usage.js'
 import { createLogger, isLogLevel } from './logging/logger.js'
+import { parseSettings, readConfigText } from './settings/load-settings.js'
 import { formatProblem } from './settings/problems.js'
-import { loadSettings } from './settings/load-settings.js'
+import { startLiveConfig } from './state/live-config.js'
+import { digestOf } from './state/reload-settings.js'
 import { createSnapshot } from './state/snapshot.js'
 import { SnapshotStore } from './state/snapshot-store.js'
 
@@ -47,25 +50,42 @@ export interface RunningServer {
   readonly close: () => Promise<void>
 }
 
+/** Lets in-flight requests finish, then resolves; past the deadline, drops the connections left. */
+async function closeGracefully(app: FastifyInstance, timeoutMs: number): Promise<void> {
+  // A response finished during shutdown leaves its keep-alive connection open until the client's
+  // timeout; closing idle connections as they appear lets the process exit as soon as work is done.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
+  const deadline = setTimeout(() => {
+    app.log.warn('shutdown deadline passed; closing remaining connections')
+    app.server.closeAllConnections()
+  }, timeoutMs)
+  try {
+    await app.close()
+  } finally {
+    clearInterval(sweep)
+    clearTimeout(deadline)
+  }
+}
+
 /** Loads settings (throws SettingsError with every problem), builds the app and listens. */
-export async function startServer(config: ServerEnv): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel as Parameters<typeof createLogger>[0])
-  const loaded = loadSettings(config.configPath)
+export async function startServer(
+  config: ServerEnv,
+  logDestination?: DestinationStream,
+): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel as LevelWithSilent, logDestination)
+  const text = readConfigText(config.configPath)
+  const loaded = parseSettings(text, config.configPath)
   for (const warning of loaded.warnings) logger.warn(formatProblem(config.configPath, warning))
   let ready = true
   const store = new SnapshotStore(createSnapshot(loaded))
   const app = buildApp({ store, logger, isReady: () => ready })
   const url = await app.listen({ host: config.host, port: config.port })
   logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
+  const live = startLiveConfig({ path: config.configPath, store, logger, digest: digestOf(text) })
   const close = async () => {
     ready = false
-    const deadline = setTimeout(() => {
-      logger.warn('shutdown deadline passed; closing remaining connections')
-      app.server.closeAllConnections()
-    }, config.shutdownTimeoutMs)
-    deadline.unref()
-    await app.close()
-    clearTimeout(deadline)
+    live.stop()
+    await closeGracefully(app, config.shutdownTimeoutMs)
   }
   return { app, url, close }
 }

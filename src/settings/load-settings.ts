@@ -70,14 +70,17 @@ export function parseSettings(text: string, source: string): LoadedSettings {
   return { settings, warnings: withLines(problems.warnings) }
 }
 
-/** Reads a config file; an unreadable file is reported like any other problem. */
-export function loadSettings(path: string): LoadedSettings {
-  let text: string
+/** A config file's text; an unreadable file is reported like any other problem. */
+export function readConfigText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8')
+    return readFileSync(path, 'utf8')
   } catch (error) {
     const { code } = error as NodeJS.ErrnoException
     throw new SettingsError(path, [{ path: '(file)', message: `cannot read the file (${code})` }])
   }
-  return parseSettings(text, path)
+}
+
+/** Reads and parses a config file; throws SettingsError listing every problem. */
+export function loadSettings(path: string): LoadedSettings {
+  return parseSettings(readConfigText(path), path)
 }
