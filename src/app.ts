@@ -4,6 +4,8 @@ import { sendError } from './http/error-status.js'
 import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/hardening.js'
 import { loggablePath } from './logging/redact.js'
 import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
+import type { Metrics } from './metrics/metrics.js'
+import { addRequestMetrics, registerMetricsRoute } from './metrics/metrics-route.js'
 import type { RouteContext } from './routes/context.js'
 import { ROUTE_FAMILIES } from './routes/index.js'
 import { DEFAULT_LIMITS } from './settings/service-limits.js'
@@ -14,6 +16,9 @@ export interface AppOptions {
   readonly logger: FastifyBaseLogger
   /** Readiness; the server turns it off when shutdown begins. */
   readonly isReady?: () => boolean
+  /** Counts requests; `GET /metrics` is served here unless `metricsRoute` is false (METRICS_PORT). */
+  readonly metrics?: Metrics
+  readonly metricsRoute?: boolean
 }
 
 // Request bodies are tiny (an Autodiscover request is a few hundred bytes); `service.limits.maxBodyBytes`.
@@ -44,6 +49,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     )
     done()
   })
+  if (options.metrics !== undefined) {
+    addRequestMetrics(app, options.metrics)
+    if (options.metricsRoute !== false) registerMetricsRoute(app, options.metrics)
+  }
   app.setErrorHandler((error, _request, reply) => sendError(reply, error))
   app.setNotFoundHandler(notFoundHandler(routes))
   const context: RouteContext = { store: options.store, isReady: options.isReady ?? (() => true) }

@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, LevelWithSilent } from 'pino'
 import { buildApp } from './app.js'
 import { UsageError } from './cli/usage.js'
+import { closeGracefully } from './http/graceful-close.js'
 import { createLogger, isLogLevel } from './logging/logger.js'
+import { Metrics } from './metrics/metrics.js'
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js'
 import { parseSettings, readConfigText } from './settings/load-settings.js'
 import { formatProblem } from './settings/problems.js'
 import { startLiveConfig } from './state/live-config.js'
@@ -18,6 +21,8 @@ export interface ServerEnv {
   readonly port: number
   readonly logLevel: string
   readonly shutdownTimeoutMs: number
+  /** Serve `/metrics` on this port instead of the main one. */
+  readonly metricsPort?: number
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
@@ -40,31 +45,18 @@ export function readServerEnv(env: NodeJS.ProcessEnv): ServerEnv {
     port: integer(env, 'PORT', 8080, 65535),
     logLevel,
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 600_000),
+    ...(env.METRICS_PORT ? { metricsPort: integer(env, 'METRICS_PORT', 0, 65535) } : {}),
   }
 }
 
 export interface RunningServer {
   readonly app: FastifyInstance
   readonly url: string
+  readonly metrics: Metrics
+  /** Set when METRICS_PORT is. */
+  readonly metricsServer?: MetricsServer
   /** Stops accepting, lets in-flight requests finish, and resolves; gives up after the deadline. */
   readonly close: () => Promise<void>
-}
-
-/** Lets in-flight requests finish, then resolves; past the deadline, drops the connections left. */
-async function closeGracefully(app: FastifyInstance, timeoutMs: number): Promise<void> {
-  // A response finished during shutdown leaves its keep-alive connection open until the client's
-  // timeout; closing idle connections as they appear lets the process exit as soon as work is done.
-  const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
-  const deadline = setTimeout(() => {
-    app.log.warn('shutdown deadline passed; closing remaining connections')
-    app.server.closeAllConnections()
-  }, timeoutMs)
-  try {
-    await app.close()
-  } finally {
-    clearInterval(sweep)
-    clearTimeout(deadline)
-  }
 }
 
 /** Loads settings (throws SettingsError with every problem), builds the app and listens. */
@@ -78,16 +70,27 @@ export async function startServer(
   for (const warning of loaded.warnings) logger.warn(formatProblem(config.configPath, warning))
   let ready = true
   const store = new SnapshotStore(createSnapshot(loaded))
-  const app = buildApp({ store, logger, isReady: () => ready })
+  const metrics = new Metrics(store)
+  const metricsRoute = config.metricsPort === undefined
+  const app = buildApp({ store, logger, isReady: () => ready, metrics, metricsRoute })
   const url = await app.listen({ host: config.host, port: config.port })
+  const metricsServer = metricsRoute
+    ? undefined
+    : await startMetricsServer(metrics, config.host, config.metricsPort as number)
   logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
-  const live = startLiveConfig({ path: config.configPath, store, logger, digest: digestOf(text) })
+  const live = startLiveConfig({
+    path: config.configPath,
+    store,
+    logger,
+    digest: digestOf(text),
+    onOutcome: (outcome) => metrics.countReload(outcome),
+  })
   const close = async () => {
     ready = false
     live.stop()
-    await closeGracefully(app, config.shutdownTimeoutMs)
+    await Promise.all([closeGracefully(app, config.shutdownTimeoutMs), metricsServer?.close()])
   }
-  return { app, url, close }
+  return { app, url, metrics, ...(metricsServer ? { metricsServer } : {}), close }
 }
 
 /** SIGTERM / SIGINT: stop accepting, finish in-flight requests, exit. */

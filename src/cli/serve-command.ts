@@ -15,6 +15,9 @@ Runs the service. Settings come from the environment:
   LOG_LEVEL             fatal, error, warn, info, debug, trace or silent (default: info)
   SHUTDOWN_TIMEOUT_MS   how long SIGTERM waits for in-flight requests (default: 10000)
   WORKERS               processes serving the port: a number up to 64, or auto (one per CPU; default: 1)
+  METRICS_PORT          serve GET /metrics on this port instead of the main one (default: unset)
+
+Signals: SIGHUP reloads the config (so does saving the file); SIGTERM or SIGINT stop gracefully.
 
 Example:
   MAILSETUP_CONFIG=/etc/mailsetup/mailsetup.yaml PORT=8080 mailsetup serve`,

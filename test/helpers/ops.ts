@@ -54,3 +54,14 @@ export async function waitFor<T>(
     await sleep(20)
   }
 }
+
+/** Prometheus text → series (`name{label="v",…}` as written) to value. */
+export function parseMetrics(text: string): Map<string, number> {
+  const series = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue
+    const space = line.lastIndexOf(' ')
+    series.set(line.slice(0, space), Number(line.slice(space + 1)))
+  }
+  return series
+}
