@@ -1,3 +1,4 @@
+import type { ServerOptions as HttpsOptions } from 'node:https'
 import formbody from '@fastify/formbody'
 import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
 import { sendError } from './http/error-status.js'
@@ -19,6 +20,8 @@ export interface AppOptions {
   /** Counts requests; `GET /metrics` is served here unless `metricsRoute` is false (METRICS_PORT). */
   readonly metrics?: Metrics
   readonly metricsRoute?: boolean
+  /** Built-in HTTPS (`service.tls`): key, certificate and SNICallback. */
+  readonly https?: HttpsOptions
 }
 
 // Request bodies are tiny (an Autodiscover request is a few hundred bytes); `service.limits.maxBodyBytes`.
@@ -33,7 +36,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...fastifyLimitOptions(options.store.current.settings.service.limits),
     return503OnClosing: true,
     rewriteUrl: (request) => normalizeAutodiscoverPath(request.url as string),
-  })
+    // X-Forwarded-For/-Proto/-Host from these proxies only (`service.trustProxy`; read at start-up).
+    trustProxy: options.store.current.settings.service.trustProxy as string[] | boolean | undefined,
+    ...(options.https === undefined ? {} : { https: options.https }),
+  }) as unknown as FastifyInstance
   const routes = registerHardening(app, options.store)
   app.register(formbody)
   // A callback hook, not an async one: no promise per request on the hot path (issue 9).

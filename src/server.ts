@@ -1,12 +1,16 @@
+import type { Server as TlsServer } from 'node:tls'
 import type { FastifyInstance } from 'fastify'
 import type { DestinationStream, LevelWithSilent } from 'pino'
-import { buildApp } from './app.js'
+import { type AppOptions, buildApp } from './app.js'
 import { UsageError } from './cli/usage.js'
 import { closeGracefully } from './http/graceful-close.js'
+import { CertificateStore, prepareNetworkReload } from './http/network-reload.js'
+import { loadTlsContexts } from './http/tls-contexts.js'
 import { createLogger, isLogLevel } from './logging/logger.js'
 import { Metrics } from './metrics/metrics.js'
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js'
 import { parseSettings, readConfigText } from './settings/load-settings.js'
+import type { Settings } from './settings/model.js'
 import { formatProblem } from './settings/problems.js'
 import { startLiveConfig } from './state/live-config.js'
 import { digestOf } from './state/reload-settings.js'
@@ -59,6 +63,33 @@ export interface RunningServer {
   readonly close: () => Promise<void>
 }
 
+interface Parts {
+  readonly app: FastifyInstance
+  readonly metrics: Metrics
+  readonly certificates?: CertificateStore
+}
+
+/** The app with its metrics and, with `service.tls`, its certificates (a bad one throws SettingsError). */
+function buildParts(
+  settings: Settings,
+  store: SnapshotStore,
+  config: ServerEnv,
+  options: Pick<AppOptions, 'logger' | 'isReady'>,
+): Parts {
+  const { tls } = settings.service
+  const certificates = tls === undefined ? undefined : new CertificateStore(loadTlsContexts(tls, settings))
+  const metrics = new Metrics(store)
+  const https = certificates?.httpsOptions()
+  const app = buildApp({
+    store,
+    ...options,
+    metrics,
+    metricsRoute: config.metricsPort === undefined,
+    ...(https === undefined ? {} : { https }),
+  })
+  return { app, metrics, ...(certificates === undefined ? {} : { certificates }) }
+}
+
 /** Loads settings (throws SettingsError with every problem), builds the app and listens. */
 export async function startServer(
   config: ServerEnv,
@@ -70,19 +101,27 @@ export async function startServer(
   for (const warning of loaded.warnings) logger.warn(formatProblem(config.configPath, warning))
   let ready = true
   const store = new SnapshotStore(createSnapshot(loaded))
-  const metrics = new Metrics(store)
-  const metricsRoute = config.metricsPort === undefined
-  const app = buildApp({ store, logger, isReady: () => ready, metrics, metricsRoute })
+  const { app, metrics, certificates } = buildParts(loaded.settings, store, config, {
+    logger,
+    isReady: () => ready,
+  })
   const url = await app.listen({ host: config.host, port: config.port })
-  const metricsServer = metricsRoute
-    ? undefined
-    : await startMetricsServer(metrics, config.host, config.metricsPort as number)
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.host, config.metricsPort)
   logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
   const live = startLiveConfig({
     path: config.configPath,
     store,
     logger,
     digest: digestOf(text),
+    prepare: prepareNetworkReload(
+      loaded.settings.service,
+      certificates,
+      app.server as unknown as TlsServer,
+      logger,
+    ),
     onOutcome: (outcome) => metrics.countReload(outcome),
   })
   const close = async () => {

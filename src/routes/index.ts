@@ -7,6 +7,7 @@ import { registerDavDiscoveryRoutes } from './dav-discovery.js'
 import { registerHealthRoutes } from './health.js'
 import { registerMobileconfigRoutes } from './mobileconfig.js'
 import { registerSetupPageRoutes } from './setup-page.js'
+import { registerTlsAllowedRoute } from './tls-allowed.js'
 
 /** Every route family. A new format adds its renderer, its route file, and one line here. */
 export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteContext) => void)[] = [
@@ -17,4 +18,5 @@ export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteCont
   registerMobileconfigRoutes,
   registerDavDiscoveryRoutes,
   registerSetupPageRoutes,
+  registerTlsAllowedRoute,
 ]

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path'
 import { displayDomain, normalizeDomain } from '../common/domain-name.js'
 import { PROFILE_KEYS, type ProfileDraft, checkProfile, draftProfile, mergeProfile } from './build-profile.js'
+import { buildNetworkOptions } from './check-network.js'
 import { checkHostname, checkUrl } from './check-values.js'
 import type { HostedDomain, Profile, Provider, ServiceOptions, Settings } from './model.js'
 import { loadProfileSigning } from './load-signing.js'
@@ -38,7 +39,7 @@ function buildService(entry: ConfigFile['service'], source: string, problems: Pr
   }
   if (entry?.profileSigning !== undefined)
     service.profileSigning = loadProfileSigning(entry.profileSigning, dirname(source), problems)
-  return Object.freeze(service)
+  return Object.freeze({ ...service, ...buildNetworkOptions(entry, problems) })
 }
 
 /** Autodiscover's per-domain redirects (issue 3): `redirectUrl` must be https, clients refuse anything else. */

@@ -103,6 +103,10 @@ export interface ServiceOptions {
   /** Per client address; undefined when switched off. Read per request, so a reload applies it. */
   readonly rateLimit?: RateLimitSettings
   readonly profileSigning?: ProfileSigning
+  /** Built-in HTTPS (issue 7). Switching it on or off takes a restart; certificates reload. */
+  readonly tls?: TlsSettings
+  /** Fastify's trustProxy: `true`, or addresses / CIDR ranges / keywords. Takes a restart. */
+  readonly trustProxy?: TrustProxy
 }
 
 export interface ServiceLimits {
@@ -121,6 +125,19 @@ export interface RateLimitSettings {
   /** Requests allowed at once before the per-minute rate applies. */
   readonly burst: number
 }
+
+export interface TlsCertificateFiles {
+  /** PEM files, as written in the config (relative paths are relative to the config file). */
+  readonly cert: string
+  readonly key: string
+}
+
+export interface TlsSettings {
+  /** The first is served to clients that send no server name (SNI); the others by their names. */
+  readonly certificates: readonly TlsCertificateFiles[]
+}
+
+export type TrustProxy = boolean | readonly string[]
 
 export interface Settings {
   readonly provider: Provider

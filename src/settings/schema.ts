@@ -120,6 +120,28 @@ export const ProfileSigningSchema = Type.Object(
   { additionalProperties: false },
 )
 
+export const TlsSchema = Type.Object(
+  {
+    certificates: Type.Array(
+      Type.Object({ cert: FilePath, key: FilePath }, { additionalProperties: false }),
+      {
+        minItems: 1,
+      },
+    ),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * Fastify's trustProxy: true, or a comma-separated string / list of addresses. (A hop count is left
+ * out: fastify 5.12 trusts nobody for a number, since it cannot check the immediate peer.)
+ */
+export const TrustProxySchema = Type.Union([
+  Type.Boolean(),
+  Type.String({ minLength: 1, maxLength: 2048 }),
+  Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1 }),
+])
+
 export const ServiceSchema = Type.Object(
   {
     /** Public HTTPS base URL of this service, e.g. https://autoconfig.example.net. */
@@ -129,6 +151,8 @@ export const ServiceSchema = Type.Object(
     limits: Type.Optional(LimitsSchema),
     rateLimit: Type.Optional(RateLimitSchema),
     profileSigning: Type.Optional(ProfileSigningSchema),
+    tls: Type.Optional(TlsSchema),
+    trustProxy: Type.Optional(TrustProxySchema),
   },
   { additionalProperties: false },
 )
