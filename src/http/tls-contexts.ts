@@ -31,8 +31,8 @@ function readPem(path: string, where: string, problems: Problem[]): Buffer | und
   try {
     return readFileSync(path)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error'
-    problems.push({ path: where, message: `cannot read ${path} (${code})` })
+    // Errors from readFileSync always carry a code (ENOENT, EACCES, EISDIR).
+    problems.push({ path: where, message: `cannot read ${path} (${(error as NodeJS.ErrnoException).code})` })
     return undefined
   }
 }
