@@ -2,7 +2,7 @@
 # System packages the test suite needs beyond Node.js (idempotent; root on Debian).
 # Each later feature that needs a Debian package adds it to PACKAGES.
 set -euo pipefail
-PACKAGES=(openssl chromium)
+PACKAGES=(openssl chromium docker-compose)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -9,6 +9,7 @@ import type { Metrics } from './metrics/metrics.js'
 import { addRequestMetrics, registerMetricsRoute } from './metrics/metrics-route.js'
 import type { RouteContext } from './routes/context.js'
 import { ROUTE_FAMILIES } from './routes/index.js'
+import type { TrustProxy } from './settings/model.js'
 import { DEFAULT_LIMITS } from './settings/service-limits.js'
 import type { SnapshotStore } from './state/snapshot-store.js'
 
@@ -22,6 +23,8 @@ export interface AppOptions {
   readonly metricsRoute?: boolean
   /** Built-in HTTPS (`service.tls`): key, certificate and SNICallback. */
   readonly https?: HttpsOptions
+  /** `service.trustProxy` of the settings loaded at start (fastify reads it once). */
+  readonly trustProxy?: TrustProxy
 }
 
 // Request bodies are tiny (an Autodiscover request is a few hundred bytes); `service.limits.maxBodyBytes`.
@@ -36,8 +39,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ...fastifyLimitOptions(options.store.current.settings.service.limits),
     return503OnClosing: true,
     rewriteUrl: (request) => normalizeAutodiscoverPath(request.url as string),
-    // X-Forwarded-For/-Proto/-Host from these proxies only (`service.trustProxy`; read at start-up).
-    trustProxy: options.store.current.settings.service.trustProxy as string[] | boolean | undefined,
+    // X-Forwarded-For/-Proto/-Host from these proxies only (`service.trustProxy`, at start-up).
+    trustProxy: options.trustProxy as string[] | boolean | undefined,
     ...(options.https === undefined ? {} : { https: options.https }),
   }) as unknown as FastifyInstance
   const routes = registerHardening(app, options.store)

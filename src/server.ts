@@ -86,6 +86,7 @@ function buildParts(
     metrics,
     metricsRoute: config.metricsPort === undefined,
     ...(https === undefined ? {} : { https }),
+    ...(settings.service.trustProxy === undefined ? {} : { trustProxy: settings.service.trustProxy }),
   })
   return { app, metrics, ...(certificates === undefined ? {} : { certificates }) }
 }

@@ -1,12 +1,30 @@
 import t from 'tap'
 import { isCertificateName } from '../src/routes/tls-allowed.js'
+import { buildApp } from '../src/app.js'
+import { createLogger } from '../src/logging/logger.js'
+import { createSnapshot } from '../src/state/snapshot.js'
+import { SnapshotStore } from '../src/state/snapshot-store.js'
 import { appFor, baseConfig, loadConfig } from './helpers/settings.js'
+
+/** An app built as server.ts builds it: trustProxy from the settings loaded at start. */
+function appBehindProxy(config: Record<string, unknown>) {
+  const loaded = loadConfig(config)
+  const store = new SnapshotStore(createSnapshot(loaded))
+  const { trustProxy } = loaded.settings.service
+  return buildApp({
+    store,
+    logger: createLogger('silent'),
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+  })
+}
 
 const domains = [{ name: 'test.example', aliases: ['test-alias.example'] }, { name: 'bücher.example' }]
 const service = { publicUrl: 'https://setup.provider.example/' }
 
 t.test('with trustProxy, the host and protocol come from the trusted proxy', async (t) => {
-  const behindProxy = appFor(baseConfig({ domains, service: { trustProxy: ['127.0.0.1', '10.0.0.0/8'] } }))
+  const behindProxy = appBehindProxy(
+    baseConfig({ domains, service: { trustProxy: ['127.0.0.1', '10.0.0.0/8'] } }),
+  )
   const direct = appFor(baseConfig({ domains }))
   const forwarded = {
     host: 'mailsetup.internal:8080',
@@ -14,7 +32,7 @@ t.test('with trustProxy, the host and protocol come from the trusted proxy', asy
     'x-forwarded-proto': 'https',
     'x-forwarded-for': '203.0.113.9',
   }
-  const ask = (app: ReturnType<typeof appFor>, remoteAddress: string) =>
+  const ask = (app: ReturnType<typeof buildApp>, remoteAddress: string) =>
     app.inject({ url: '/mail/config-v1.1.xml', headers: forwarded, remoteAddress })
   const proxied = await ask(behindProxy, '10.1.2.3')
   t.equal(proxied.statusCode, 200, 'the domain comes from X-Forwarded-Host')
@@ -22,7 +40,7 @@ t.test('with trustProxy, the host and protocol come from the trusted proxy', asy
   t.equal((await ask(behindProxy, '198.51.100.7')).statusCode, 404, 'an untrusted peer cannot set the host')
   t.equal((await ask(direct, '10.1.2.3')).statusCode, 404, 'without trustProxy the headers are ignored')
   // What the Microsoft route reads for its HTTP→HTTPS redirect and what logs would show.
-  const probe = appFor(baseConfig({ domains, service: { trustProxy: ['127.0.0.1'] } }))
+  const probe = appBehindProxy(baseConfig({ domains, service: { trustProxy: ['127.0.0.1'] } }))
   probe.get('/__protocol', async (request) => ({ protocol: request.protocol, ip: request.ip }))
   const seen = await probe.inject({
     url: '/__protocol',
