@@ -181,7 +181,7 @@ t.test('built-in HTTPS serves each domain its certificate and reloads them', asy
     { cert: 'customer.crt', key: 'customer.key' },
   ]
   const path = join(configDir, 'mailsetup.yaml')
-  writeFileSync(path, stringify(tlsConfig(files)))
+  writeFileSync(path, stringify(tlsConfig(files, { trustProxy: ['loopback'] })))
   const logs = captureLogs()
   const env = { configPath: path, host: '127.0.0.1', port: 0, logLevel: 'info', shutdownTimeoutMs: 1000 }
   const server = await startServer(env, logs.stream)
