@@ -5,8 +5,10 @@ import { type RunningServer, startServer } from '../src/server.js'
 import { concernsConfig, watchConfig } from '../src/state/watch-config.js'
 import { captureLogs, configWithImap, saveAtomically, sleep, tempDir, waitFor } from './helpers/ops.js'
 
-const OLD = configWithImap('imap.old.example')
-const NEW = configWithImap('imap.new.example')
+// Many requests from one address: rate limiting (service.rateLimit) would answer some with 429.
+const UNLIMITED = { service: { rateLimit: null } }
+const OLD = configWithImap('imap.old.example', UNLIMITED)
+const NEW = configWithImap('imap.new.example', UNLIMITED)
 const ADDRESS = 'alice@test.example'
 
 async function serve(t: Test, configPath: string) {
