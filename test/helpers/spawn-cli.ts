@@ -1,8 +1,6 @@
-// Runs `mailsetup` as a real process (src/cli.ts through the same TypeScript loader tap gave this test),
-// so exit codes and output streams are what an operator sees.
-import { spawn } from 'node:child_process'
-
-const CLI = new URL('../../src/cli.ts', import.meta.url).pathname
+// Runs `mailsetup` as a real process, so exit codes and output streams are what an operator sees.
+// One spawning path for the whole suite: helpers/cli.ts (the built dist/cli.js, fast to start).
+import { spawnCli as spawnBuilt } from './cli.js'
 
 export interface CliResult {
   readonly code: number | null
@@ -10,24 +8,9 @@ export interface CliResult {
   readonly stderr: string
 }
 
-export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 100_000,
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk
-    })
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
+export async function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  const { code, stdout, stderr } = await spawnBuilt([...args], env).done
+  return { code, stdout, stderr }
 }
 
 /** Runs the CLI in this process (for coverage and speed), capturing what it prints. */
