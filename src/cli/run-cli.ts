@@ -1,9 +1,10 @@
 import { COMMANDS } from './commands.js'
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './usage.js'
 
-function overview(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length))
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
+async function overview(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()))
+  const width = Math.max(...commands.map((c) => c.name.length))
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`)
   return `Usage: mailsetup <command> [options]
 
 Commands:
@@ -17,14 +18,15 @@ Run \`mailsetup <command> --help\` for a command's options.
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...args] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(overview())
+    io.stdout(await overview())
     return name === undefined ? EXIT_USAGE : EXIT_OK
   }
-  const command = COMMANDS.find((c) => c.name === name)
-  if (command === undefined) {
-    io.stderr(`mailsetup: unknown command "${name}"\n\n${overview()}`)
+  const entry = COMMANDS.find((c) => c.name === name)
+  if (entry === undefined) {
+    io.stderr(`mailsetup: unknown command "${name}"\n\n${await overview()}`)
     return EXIT_USAGE
   }
+  const command = await entry.load()
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout(`${command.help}\n`)
     return EXIT_OK

@@ -36,6 +36,8 @@ function isPlainName(name: string): boolean {
  * `Bücher.Example` and `xn--bcher-kva.example` resolve to the same hosted domain.
  */
 export function normalizeDomain(input: string): string | undefined {
+  // A plain name has none of URL_SYNTAX's characters and no trailing dot: it needs no other check.
+  if (isPlainName(input)) return input
   if (input.length === 0 || input.length > 255 || URL_SYNTAX.test(input)) return undefined
   const trimmed = input.endsWith('.') ? input.slice(0, -1) : input
   if (isPlainName(trimmed)) return trimmed

@@ -54,7 +54,16 @@ function autodiscoverRedirects(entry: DomainEntry, path: string, problems: Probl
 }
 
 function hasOverrides(entry: DomainEntry): boolean {
-  return PROFILE_KEYS.some((key) => entry[key] !== undefined)
+  // A loop, not `some(key => …)`: no closure per domain (runs 100,000 times at start-up, issue 9).
+  for (const key of PROFILE_KEYS) if (entry[key] !== undefined) return true
+  return false
+}
+
+/** A domain's profile keys as written: equal text, equal effective settings. */
+function overridesKey(entry: DomainEntry): string {
+  let key = ''
+  for (const name of PROFILE_KEYS) key += `${JSON.stringify(entry[name]) ?? ''}\n`
+  return key
 }
 
 /**
@@ -64,6 +73,12 @@ function hasOverrides(entry: DomainEntry): boolean {
 class ProfileCatalog {
   readonly profiles: Profile[] = []
   private readonly byKey = new Map<string, Profile>()
+  /**
+   * Overrides as written, to their profile: thousands of domains repeating the same overrides skip
+   * checking URLs and merging again (issue 9). Only overrides that drafted without a problem are kept,
+   * so every domain with a problem still gets it reported at its own path.
+   */
+  private readonly byOverrides = new Map<string, Profile>()
   private shared?: Profile
 
   constructor(
@@ -71,11 +86,22 @@ class ProfileCatalog {
     private readonly problems: ProblemList,
   ) {}
 
-  forDomain(entry: DomainEntry, path: string): Profile {
+  forDomain(entry: DomainEntry, index: number): Profile {
     if (!hasOverrides(entry)) {
-      this.shared ??= this.add(mergeProfile(this.profiles.length, this.defaults, {}), path)
+      this.shared ??= this.add(mergeProfile(this.profiles.length, this.defaults, {}), `domains[${index}]`)
       return this.shared
     }
+    const written = overridesKey(entry)
+    const known = this.byOverrides.get(written)
+    if (known !== undefined) return known
+    const problemsBefore = this.problems.errors.length + this.problems.warnings.length
+    const profile = this.byEffectiveSettings(entry, `domains[${index}]`)
+    if (this.problems.errors.length + this.problems.warnings.length === problemsBefore)
+      this.byOverrides.set(written, profile)
+    return profile
+  }
+
+  private byEffectiveSettings(entry: DomainEntry, path: string): Profile {
     const candidate = mergeProfile(
       this.profiles.length,
       this.defaults,
@@ -96,27 +122,47 @@ class ProfileCatalog {
   }
 }
 
+/**
+ * Adds a name to the lookup. One hash operation instead of `has` then `set`: a repeated name leaves the
+ * size unchanged, and the config is then refused with this error, so the overwritten entry never serves.
+ */
 function addName(
   lookup: Map<string, HostedDomain>,
   name: string,
   domain: HostedDomain,
-  path: () => string,
+  index: number,
+  alias: number,
   problems: ProblemList,
 ) {
-  if (lookup.has(name)) problems.error(path(), `${name} is listed more than once (as a domain or an alias)`)
-  else lookup.set(name, domain)
+  const size = lookup.size
+  if (lookup.set(name, domain).size === size)
+    problems.error(namePath(index, alias), `${name} is listed more than once (as a domain or an alias)`)
 }
 
 const NO_ALIASES: readonly string[] = Object.freeze([])
 
-/** A name from the config in ASCII form; the path string is made only when there is a problem to report. */
-function hostname(value: string, path: () => string, problems: ProblemList): string {
-  return normalizeDomain(value) ?? checkHostname(value, path(), problems)
+/** `domains[3].name` (alias -1) or `domains[3].aliases[0]`: made only when there is a problem to report. */
+function namePath(index: number, alias: number): string {
+  return alias < 0 ? `domains[${index}].name` : `domains[${index}].aliases[${alias}]`
+}
+
+/** A name from the config in ASCII form. */
+function hostname(value: string, index: number, alias: number, problems: ProblemList): string {
+  return normalizeDomain(value) ?? checkHostname(value, namePath(index, alias), problems)
+}
+
+function aliasesOf(entry: DomainEntry, index: number, problems: ProblemList): readonly string[] {
+  const names = entry.aliases
+  if (names === undefined || names.length === 0) return NO_ALIASES
+  const out: string[] = new Array(names.length)
+  for (let i = 0; i < names.length; i++) out[i] = hostname(names[i] as string, index, i, problems)
+  return Object.freeze(out)
 }
 
 /**
  * One hosted domain, and its names in the lookup. Runs 100,000 times for a large host, so it allocates
- * nothing that the domain does not keep (issue 9: start-up and reload under a second).
+ * nothing that the domain does not keep: no closures, no path strings unless there is a problem
+ * (issue 9: start-up and reload under a second).
  */
 function buildDomain(
   entry: DomainEntry,
@@ -125,24 +171,23 @@ function buildDomain(
   lookup: Map<string, HostedDomain>,
   problems: ProblemList,
 ): HostedDomain {
-  const path = `domains[${index}]`
-  const name = hostname(entry.name, () => `${path}.name`, problems)
-  const aliases =
-    entry.aliases === undefined || entry.aliases.length === 0
-      ? NO_ALIASES
-      : Object.freeze(
-          entry.aliases.map((alias, i) => hostname(alias, () => `${path}.aliases[${i}]`, problems)),
-        )
-  const profile = catalog.forDomain(entry, path)
+  const name = hostname(entry.name, index, -1, problems)
+  const aliases = aliasesOf(entry, index, problems)
+  const profile = catalog.forDomain(entry, index)
   const displayName = displayDomain(name)
   const domain: HostedDomain = Object.freeze(
     entry.aliasRedirect === undefined && entry.redirectUrl === undefined
       ? { name, displayName, aliases, profile }
-      : { name, displayName, aliases, profile, ...autodiscoverRedirects(entry, path, problems) },
+      : {
+          name,
+          displayName,
+          aliases,
+          profile,
+          ...autodiscoverRedirects(entry, `domains[${index}]`, problems),
+        },
   )
-  addName(lookup, name, domain, () => `${path}.name`, problems)
-  for (let i = 0; i < aliases.length; i++)
-    addName(lookup, aliases[i] as string, domain, () => `${path}.aliases[${i}]`, problems)
+  addName(lookup, name, domain, index, -1, problems)
+  for (let i = 0; i < aliases.length; i++) addName(lookup, aliases[i] as string, domain, index, i, problems)
   return domain
 }
 
@@ -152,7 +197,10 @@ export function buildSettings(config: ConfigFile, source: string, problems: Prob
   const service = buildService(config.service, source, problems)
   const catalog = new ProfileCatalog(draftProfile(config.defaults ?? {}, 'defaults', problems), problems)
   const lookup = new Map<string, HostedDomain>()
-  const domains = config.domains.map((entry, index) => buildDomain(entry, index, catalog, lookup, problems))
+  const entries = config.domains
+  const domains: HostedDomain[] = new Array(entries.length)
+  for (let i = 0; i < entries.length; i++)
+    domains[i] = buildDomain(entries[i] as DomainEntry, i, catalog, lookup, problems)
   return Object.freeze({
     provider,
     service,

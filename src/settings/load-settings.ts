@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { type Document, LineCounter, parseDocument } from 'yaml'
+import { createRequire } from 'node:module'
+import type { Document, LineCounter } from 'yaml'
 import { buildSettings } from './build-settings.js'
 import type { Problem, Settings } from './model.js'
 import { ProblemList, SettingsError } from './problems.js'
@@ -39,8 +40,14 @@ function toValue(doc: Document, source: string): unknown {
   }
 }
 
+// Loaded on first use: a JSON config (the documented format for huge configs) never needs the YAML
+// parser, and `serve` starts faster without it (issue 9). Synchronous, as loading settings is.
+let yaml: typeof import('yaml') | undefined
+
 /** YAML text to plain data; syntax errors and alias bombs throw with their line. */
 function readYamlConfig(text: string, source: string): ParsedConfig {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  const { LineCounter, parseDocument } = yaml
   const counter = new LineCounter()
   const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false })
   if (doc.errors.length > 0) {

@@ -1,7 +1,8 @@
 import type { TSchema } from '@sinclair/typebox'
-import { ValueErrorType } from '@sinclair/typebox/errors'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { Value } from '@sinclair/typebox/value'
+// `Value.Errors` re-exports this function; importing it from here spares start-up the whole value
+// module (issue 9).
+import { Errors, ValueErrorType } from '@sinclair/typebox/errors'
 import type { Problem } from './model.js'
 import { type ConfigFile, ConfigFileSchema } from './schema.js'
 
@@ -37,7 +38,7 @@ function* schemaErrors(
   value: unknown,
   prefix: string,
 ): Generator<{ path: string; message: string }> {
-  for (const error of Value.Errors(schema, value)) {
+  for (const error of Errors(schema, value)) {
     const branch = error.type === ValueErrorType.Union ? objectBranch(error.schema, error.value) : undefined
     if (branch === undefined) {
       yield { path: prefix + error.path, message: describe(error.type, error.schema, error.message) }

@@ -1,8 +1,8 @@
 // Signed Apple profiles: CMS SignedData (RFC 5652) in DER, content encapsulated, the signer's chain
 // included (CLIENTS.md §3). All ASN.1 is built by pkijs/asn1js; the signature itself is WebCrypto's.
 import { createHash, webcrypto } from 'node:crypto'
-import * as asn1js from 'asn1js'
-import * as pkijs from 'pkijs'
+import type * as Asn1js from 'asn1js'
+import type * as Pkijs from 'pkijs'
 import type { ProfileSigning } from '../settings/model.js'
 
 // RFC 5652 §11 / RFC 2985 attribute types.
@@ -18,12 +18,15 @@ const WEBCRYPTO_CURVE: Record<string, string> = {
 
 interface PreparedSigner {
   readonly key: webcrypto.CryptoKey
-  readonly signer: pkijs.Certificate
+  readonly signer: Pkijs.Certificate
   /** Signer and chain, sorted by encoding as DER wants a SET OF to be. */
-  readonly certificates: readonly pkijs.Certificate[]
+  readonly certificates: readonly Pkijs.Certificate[]
+  readonly pkijs: typeof Pkijs
+  readonly asn1js: typeof Asn1js
 }
 
-// Key import is asynchronous in WebCrypto: done once per loaded identity, on first use.
+// Key import is asynchronous in WebCrypto: done once per loaded identity, on first use. pkijs and asn1js
+// are loaded then too: most configs never sign, and `serve` starts faster without them (issue 9).
 const prepared = new WeakMap<ProfileSigning, Promise<PreparedSigner>>()
 
 async function prepare(signing: ProfileSigning): Promise<PreparedSigner> {
@@ -33,17 +36,19 @@ async function prepare(signing: ProfileSigning): Promise<PreparedSigner> {
       ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
       : { name: 'ECDSA', namedCurve: WEBCRYPTO_CURVE[curve] as string }
   const der = signing.key.export({ format: 'der', type: 'pkcs8' })
-  const key = await webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign'])
+  const [key, pkijs, asn1js] = await Promise.all([
+    webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign']),
+    import('pkijs'),
+    import('asn1js'),
+  ])
   const raws = [signing.certificate, ...signing.chain].map((c) => c.raw)
   return {
     key,
     signer: pkijs.Certificate.fromBER(signing.certificate.raw),
     certificates: raws.sort(Buffer.compare).map((raw) => pkijs.Certificate.fromBER(raw)),
+    pkijs,
+    asn1js,
   }
-}
-
-function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
-  return new pkijs.Attribute({ type, values: [value] })
 }
 
 /** The profile as CMS SignedData (DER). Signing time makes each signature unique; the content is not. */
@@ -57,7 +62,8 @@ export async function signProfile(
     signer = prepare(signing)
     prepared.set(signing, signer)
   }
-  const { key, signer: certificate, certificates } = await signer
+  const { key, signer: certificate, certificates, pkijs, asn1js } = await signer
+  const attribute = (type: string, value: Asn1js.AsnType) => new pkijs.Attribute({ type, values: [value] })
   const bytes = Buffer.from(content, 'utf8')
   const digest = createHash('sha256').update(bytes).digest()
   const signedData = new pkijs.SignedData({

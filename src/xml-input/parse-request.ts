@@ -2,7 +2,13 @@
 // the Internet, so: size cap, no DTD (entity expansion, external entities), well-formedness checked
 // before parsing (fast-xml-parser's parser accepts `<x><y></x>`), entity processing off, elements
 // matched by local name whatever their prefix (Outlook sends both `<a:Request>` and `<Request>`).
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { createRequire } from 'node:module'
+
+// fast-xml-parser's CommonJS build is one bundled file; its ES module build is dozens of files that
+// take several times longer to load, and `serve` loads this module at start-up (issue 9).
+const { XMLParser, XMLValidator } = createRequire(import.meta.url)(
+  'fast-xml-parser',
+) as typeof import('fast-xml-parser')
 
 /** The request fields the service reads; absent ones stay undefined. */
 export interface AutodiscoverRequest {
