@@ -4,6 +4,7 @@ import t from 'tap'
 import { parseSettings } from '../src/settings/load-settings.js'
 import type { Problem } from '../src/settings/model.js'
 import { SettingsError } from '../src/settings/problems.js'
+import { readJsonConfig } from '../src/settings/read-json.js'
 import { baseConfig } from './helpers/settings.js'
 
 function problemsOf(text: string): readonly Problem[] {
@@ -102,11 +103,26 @@ t.test('a repeated key is refused as in YAML, even when escaped differently', as
   t.match(problemsOf(escaped), [{ path: '(yaml)', message: /unique/ }])
 })
 
+t.test('a repeated key is refused when an escaped colon would even out the count of colons', async (t) => {
+  // The fast check compares colons in the text with keys plus colons in the parsed value: a repeated
+  // key drops one, a colon written as \u003a adds one. Such text gets the exact scan instead.
+  const config = JSON.stringify(baseConfig(), null, 2)
+  const repeated = config
+    .replace('"provider": {', '"provider": {"id": "x.example",')
+    .replace('"name": "', '"name": "Mail\\u003A ')
+  t.equal(readJsonConfig(repeated), undefined, 'left to the YAML reader')
+  t.match(problemsOf(repeated), [{ path: '(yaml)', message: /unique/ }])
+  const escapedOnly = config.replace('"name": "', '"name": "Mail\\u003a ')
+  t.ok(readJsonConfig(escapedOnly), 'read as JSON without a repeated key')
+  t.match(parseSettings(escapedOnly, 'config.json').settings.provider.name, /^Mail: /)
+})
+
 t.test('JSON text with colons, quotes and escapes inside strings, and empty containers', async (t) => {
   const config = baseConfig({
     provider: { id: 'mail.test.example', name: 'Mail: "the" \\ best {[,]}', shortName: 'Mail:1' },
     domains: [{ name: 'test.example', aliases: [] }],
   })
+  t.ok(readJsonConfig(JSON.stringify(config)), 'read as JSON')
   const { settings } = parseSettings(JSON.stringify(config), 'config.json')
   t.equal(settings.provider.name, 'Mail: "the" \\ best {[,]}')
   t.same(settings.domains[0]?.aliases, [])

@@ -46,23 +46,45 @@ function keysInText(text: string): number {
   return count
 }
 
-/** Keys of every object in a parsed value (JSON.parse keeps only the last of a repeated key). */
-function keysInValue(value: unknown): number {
+/** How often `:` occurs in a string: a native search, far faster than a loop over the characters. */
+function colonsIn(text: string): number {
+  let count = 0
+  for (let at = text.indexOf(':'); at !== -1; at = text.indexOf(':', at + 1)) count++
+  return count
+}
+
+/**
+ * Keys of every object in a parsed value (JSON.parse keeps only the last of a repeated key); with
+ * `withColons`, plus the colons inside its keys and strings.
+ */
+function keysInValue(value: unknown, withColons: boolean): number {
   let count = 0
   const pending: unknown[] = [value]
   while (pending.length > 0) {
     const next = pending.pop()
-    if (typeof next !== 'object' || next === null) continue
-    if (Array.isArray(next)) {
+    if (typeof next === 'string') {
+      if (withColons) count += colonsIn(next)
+    } else if (Array.isArray(next)) {
       for (const item of next) pending.push(item)
-    } else {
+    } else if (typeof next === 'object' && next !== null) {
       for (const key in next) {
-        count++
+        count += withColons ? 1 + colonsIn(key) : 1
         pending.push((next as Record<string, unknown>)[key])
       }
     }
   }
   return count
+}
+
+/**
+ * Whether JSON.parse kept every key of the text. Each `:` of the text follows a key or sits inside a
+ * string; a repeated key drops out of the value with its colons, so the counts differ. A colon written
+ * as `\u003a` counts in the value but not in the text: such text gets the exact scan (issue 9: the
+ * native count takes milliseconds where the scan takes tens of them for 100,000 domains).
+ */
+function keepsEveryKey(text: string, value: unknown): boolean {
+  if (/\\u003a/i.test(text)) return keysInText(text) === keysInValue(value, false)
+  return colonsIn(text) === keysInValue(value, true)
 }
 
 /** Walks JSON text that JSON.parse accepted, handing every value's path and offset to `onValue`. */
@@ -140,6 +162,6 @@ export function readJsonConfig(text: string): ParsedConfig | undefined {
   } catch {
     return undefined
   }
-  if (keysInText(text) !== keysInValue(value)) return undefined
+  if (!keepsEveryKey(text, value)) return undefined
   return { value, withLines: (problems) => withJsonLines(text, problems) }
 }
