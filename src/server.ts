@@ -106,12 +106,7 @@ export async function startServer(
     logger,
     isReady: () => ready,
   })
-  const url = await app.listen({ host: config.host, port: config.port })
-  const metricsServer =
-    config.metricsPort === undefined
-      ? undefined
-      : await startMetricsServer(metrics, config.host, config.metricsPort)
-  logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
+  // SIGHUP is caught before the service says it listens: a reload sent right then must not end it.
   const live = startLiveConfig({
     path: config.configPath,
     store,
@@ -125,6 +120,18 @@ export async function startServer(
     ),
     onOutcome: (outcome) => metrics.countReload(outcome),
   })
+  let url: string
+  try {
+    url = await app.listen({ host: config.host, port: config.port })
+  } catch (error) {
+    live.stop()
+    throw error
+  }
+  const metricsServer =
+    config.metricsPort === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.host, config.metricsPort)
+  logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
   const close = async () => {
     ready = false
     live.stop()
