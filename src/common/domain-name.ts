@@ -11,7 +11,7 @@ const URL_SYNTAX = /[/?#\\%@:[\]\s\u0000-\u001f]/
  * and inner hyphens, no `xn--`, at most 253 octets; the last label starts with a letter, so the WHATWG
  * host parser would never have read the name as an IPv4 address. A loop: it runs per request.
  */
-function isPlainName(name: string): boolean {
+export function isPlainName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false
   let labelStart = 0
   for (let i = 0; i <= name.length; i++) {

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path'
-import { displayDomain, normalizeDomain } from '../common/domain-name.js'
+import { displayDomain, isPlainName, normalizeDomain } from '../common/domain-name.js'
 import { PROFILE_KEYS, type ProfileDraft, checkProfile, draftProfile, mergeProfile } from './build-profile.js'
 import { buildNetworkOptions } from './check-network.js'
 import { checkHostname, checkUrl } from './check-values.js'
@@ -171,10 +171,13 @@ function buildDomain(
   lookup: Map<string, HostedDomain>,
   problems: ProblemList,
 ): HostedDomain {
-  const name = hostname(entry.name, index, -1, problems)
+  // Most names are plain ASCII: one check gives both forms (normalizeDomain and displayDomain each
+  // start with it).
+  const plain = isPlainName(entry.name)
+  const name = plain ? entry.name : hostname(entry.name, index, -1, problems)
   const aliases = aliasesOf(entry, index, problems)
   const profile = catalog.forDomain(entry, index)
-  const displayName = displayDomain(name)
+  const displayName = plain ? name : displayDomain(name)
   const domain: HostedDomain = Object.freeze(
     entry.aliasRedirect === undefined && entry.redirectUrl === undefined
       ? { name, displayName, aliases, profile }
