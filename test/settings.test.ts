@@ -57,6 +57,28 @@ t.test('domains without overrides share one profile', async (t) => {
   t.equal(settings.lookup.get('own.example')?.profile, settings.lookup.get('own2.example')?.profile)
 })
 
+t.test('overrides written differently with equal effect share one profile', async (t) => {
+  const { settings } = loadConfig(
+    baseConfig({
+      domains: [
+        { name: 'a.example', webmail: 'https://webmail.own.example/' },
+        { name: 'b.example', webmail: 'https://webmail.own.example/', apple: { preferActiveSync: false } },
+      ],
+    }),
+  )
+  t.equal(settings.profiles.length, 1, 'only the overriding profile: no domain uses the defaults alone')
+  t.equal(settings.lookup.get('a.example')?.profile, settings.lookup.get('b.example')?.profile)
+})
+
+t.test('a problem in overrides that several domains repeat is reported at each of them', async (t) => {
+  const domains = ['a', 'b', 'c'].map((n) => ({ name: `${n}.example`, webmail: 'not a url' }))
+  const problems = problemsOf(() => loadConfig(baseConfig({ domains })))
+  t.same(
+    problems.map((p) => p.path),
+    ['domains[0].webmail', 'domains[1].webmail', 'domains[2].webmail'],
+  )
+})
+
 t.test('internationalised domains are stored in ASCII and found in either form', async (t) => {
   const { settings } = loadConfig(
     baseConfig({ domains: [{ name: 'Bücher.Example', aliases: ['xn--mnchen-3ya.example'] }] }),
