@@ -1,5 +1,6 @@
 import fastify from 'fastify'
 import t from 'tap'
+import { clientView } from '../src/http/client-address.js'
 import { registerDavDiscoveryRoutes } from '../src/routes/dav-discovery.js'
 import { createSnapshot } from '../src/state/snapshot.js'
 import { SnapshotStore } from '../src/state/snapshot-store.js'
@@ -74,7 +75,7 @@ t.test('registering next to another family that added PROPFIND first', async (t)
   const app = fastify()
   app.addHttpMethod('PROPFIND', { hasBody: true })
   const store = new SnapshotStore(createSnapshot(loadConfig(config())))
-  registerDavDiscoveryRoutes(app, { store, isReady: () => true })
+  registerDavDiscoveryRoutes(app, { store, isReady: () => true, client: clientView(undefined) })
   const response = await app.inject({
     method: 'PROPFIND',
     url: '/.well-known/caldav',

@@ -1,27 +1,12 @@
-// Defences every route gets from one onRequest hook (issue 5): response headers, URL and Host checks,
-// per-client rate limiting; plus 405 with `Allow` for known paths and the server's size and time limits.
+// Defences every route gets from one onRequest hook (issue 5): response headers and the request guard
+// (http/request-guard.ts); plus 405 with `Allow` for known paths and the server's size and time limits.
 import type { Server } from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ServiceLimits } from '../settings/model.js'
-import type { SnapshotStore } from '../state/snapshot-store.js'
+import { sendAnswer } from './answer.js'
 import { sendPlain } from './error-status.js'
-import { clientKey, RateLimiter } from './rate-limit.js'
+import { type RequestGuard, SECURITY_HEADERS } from './request-guard.js'
 import { RouteTable } from './route-table.js'
-
-// Every response is refused as a script or style by browsers, and cannot frame or be framed; the HTML
-// routes replace the CSP with their own, which allows their one stylesheet by hash.
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'content-security-policy':
-    "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-}
-
-// Probes and scrapers call these often and from few addresses; they answer nothing private.
-const UNLIMITED_ROUTES = new Set(['/healthz', '/readyz', '/metrics'])
-
-// RFC 9110 §7.2 / RFC 3986 §3.2.2: a host name or IP literal, and an optional port. Clients send
-// internationalised names as A-labels; a U-label is let through for the resolver to normalise.
-const HOST = /^(?:\[[0-9A-Fa-f:.]{2,45}\]|[A-Za-z0-9._\u00a0-\uffff-]{1,253})(?::[0-9]{1,5})?$/
 
 const tables = new WeakMap<FastifyInstance, RouteTable>()
 
@@ -53,23 +38,19 @@ export function fastifyLimitOptions(limits: ServiceLimits) {
 }
 
 /** Registers the hooks; call before any route is added, so the route table sees every route. */
-export function registerHardening(app: FastifyInstance, store: SnapshotStore): RouteTable {
-  const limits = store.current.settings.service.limits
+export function registerHardening(
+  app: FastifyInstance,
+  guard: RequestGuard,
+  limits: ServiceLimits,
+): RouteTable {
   const table = new RouteTable(app.initialConfig.caseSensitive !== false)
   tables.set(app, table)
   app.addHook('onRoute', (route) => table.add(route.method, route.url as string))
   applyServerLimits(app.server, limits)
-  const limiter = new RateLimiter()
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(SECURITY_HEADERS)
-    if (request.url.length > limits.maxUrlLength) return sendPlain(reply, 414, 'URI too long')
-    const host = request.headers.host
-    if (host !== undefined && !HOST.test(host)) return sendPlain(reply, 400, 'malformed Host header')
-    const rateLimit = store.current.settings.service.rateLimit
-    if (rateLimit !== undefined && !UNLIMITED_ROUTES.has(request.routeOptions.url as string)) {
-      const wait = limiter.take(clientKey(request.ip), rateLimit, Date.now())
-      if (wait > 0) return sendPlain(reply.header('retry-after', String(wait)), 429, 'too many requests')
-    }
+    const refusal = guard.check(request.raw, request.routeOptions.url)
+    if (refusal !== undefined) return sendAnswer(reply, refusal)
     done()
   })
   return table

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import { errorAnswer } from '../http/answer.js'
 import { queryValue } from '../http/query.js'
 import { fillTemplate } from '../render/template.js'
 import { resolveAccount } from '../resolve/resolve-account.js'
 import { documentsFor } from '../state/snapshot.js'
 import type { RouteContext } from './context.js'
+import { type Endpoint, endpointHandler } from './endpoint.js'
 
 /** Every path a Mozilla-autoconfig client asks (CLIENTS.md §1); HEAD comes with GET. */
 export const AUTOCONFIG_PATHS = [
@@ -17,20 +19,25 @@ export const AUTOCONFIG_PATHS = [
 // Thunderbird compares the type case-sensitively and wants it lower case.
 export const XML_CONTENT_TYPE = 'application/xml; charset=utf-8'
 
-export function registerAutoconfigRoutes(app: FastifyInstance, context: RouteContext): void {
-  for (const url of AUTOCONFIG_PATHS) {
-    // A plain handler: nothing here waits, so no promise per request (issue 9); throws reach the error handler.
-    app.get(url, (request, reply) => {
-      const snapshot = context.store.current
-      const account = resolveAccount(snapshot.settings, {
-        address: queryValue(request.query, 'emailaddress', 'email'),
-        host: request.host,
-      })
-      const documents = documentsFor(snapshot, account.profile)
-      // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
-      const onePerType = queryValue(request.query, 'emailmd5') !== undefined
-      const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
-      reply.type(XML_CONTENT_TYPE).send(fillTemplate(template, account.identity))
+/** Mozilla autoconfig: the profile's prepared document with the address (or Host's domain) filled in. */
+export const AUTOCONFIG_ENDPOINT: Endpoint = {
+  method: 'GET',
+  paths: AUTOCONFIG_PATHS,
+  answer(snapshot, request) {
+    const account = resolveAccount(snapshot.settings, {
+      address: queryValue(request.query, 'emailaddress', 'email'),
+      host: request.host,
     })
-  }
+    const documents = documentsFor(snapshot, account.profile)
+    // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
+    const onePerType = queryValue(request.query, 'emailmd5') !== undefined
+    const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
+    return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplate(template, account.identity) }
+  },
+  failed: (_snapshot, error) => errorAnswer(error),
+}
+
+export function registerAutoconfigRoutes(app: FastifyInstance, context: RouteContext): void {
+  const handler = endpointHandler(context, AUTOCONFIG_ENDPOINT)
+  for (const url of AUTOCONFIG_PATHS) app.get(url, handler)
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import { registerAutoconfigRoutes } from './autoconfig.js'
-import { registerAutodiscoverRoutes } from './autodiscover.js'
+import { AUTOCONFIG_ENDPOINT, registerAutoconfigRoutes } from './autoconfig.js'
+import { POX_ENDPOINT, registerAutodiscoverRoutes } from './autodiscover.js'
 import { registerAutodiscoverJsonRoutes } from './autodiscover-json.js'
 import type { RouteContext } from './context.js'
 import { registerDavDiscoveryRoutes } from './dav-discovery.js'
+import type { Endpoint } from './endpoint.js'
 import { registerHealthRoutes } from './health.js'
 import { registerMobileconfigRoutes } from './mobileconfig.js'
 import { registerSetupPageRoutes } from './setup-page.js'
@@ -20,3 +21,6 @@ export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteCont
   registerSetupPageRoutes,
   registerTlsAllowedRoute,
 ]
+
+/** Endpoints that the direct lane also serves (http/direct-lane.ts): the hottest prepared answers. */
+export const DIRECT_ENDPOINTS: readonly Endpoint[] = [AUTOCONFIG_ENDPOINT, POX_ENDPOINT]

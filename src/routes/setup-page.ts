@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { isMailsetupError } from '../errors.js'
-import { statusOf } from '../http/error-status.js'
+import { statusOf } from '../http/answer.js'
 import { queryValue } from '../http/query.js'
 import { HTML_CONTENT_TYPE, PAGE_CSP } from '../render/page-layout.js'
 import { renderProblemPage } from '../render/problem-page.js'

@@ -3,6 +3,7 @@
 // before parsing (fast-xml-parser's parser accepts `<x><y></x>`), entity processing off, elements
 // matched by local name whatever their prefix (Outlook sends both `<a:Request>` and `<Request>`).
 import { createRequire } from 'node:module'
+import { readCommonRequest } from './read-common-request.js'
 
 // fast-xml-parser's CommonJS build is one bundled file; its ES module build is dozens of files that
 // take several times longer to load, and `serve` loads this module at start-up (issue 9).
@@ -93,6 +94,12 @@ export function parseAutodiscoverRequest(body: Buffer | undefined): ParseResult 
   const xml = toText(body)
   if (xml === undefined) return { ok: false, reason: 'body is not UTF-8' }
   if (DTD.test(xml)) return { ok: false, reason: 'DTDs and entity declarations are refused' }
+  const common = readCommonRequest(xml)
+  return common === undefined ? parseAnyRequest(xml) : { ok: true, request: common }
+}
+
+/** Any other body: checked by fast-xml-parser's validator, then read from its parsed tree. */
+export function parseAnyRequest(xml: string): ParseResult {
   const tree = parseTree(xml)
   if (tree === undefined) return { ok: false, reason: 'body is not well-formed XML' }
   const request = child(child(tree, 'Autodiscover'), 'Request')
