@@ -16,8 +16,12 @@ const XML_ENTITY: Record<string, string> = {
 // Characters XML 1.0 cannot carry at all (§2.2), even escaped.
 const XML_INVALID = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g
 
+// Either of the two above: most text (every plain address) has neither and is returned as it is.
+const XML_UNSAFE = /[&<>"'\t\n\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/
+
 /** Escapes text for element content and attribute values alike. */
 export function escapeXml(text: string): string {
+  if (!XML_UNSAFE.test(text)) return text
   return text.replace(XML_INVALID, '\ufffd').replace(XML_SPECIAL, (c) => XML_ENTITY[c] as string)
 }
 
