@@ -112,7 +112,7 @@ const SERVER = (tag: string, type: string, host: string, port: number, socketTyp
   `<${tag} type="${type}"><hostname>${host}</hostname><port>${port}</port><socketType>${socketType}</socketType></${tag}>`
 
 t.test('HTTPS answers a client cannot use', async (t) => {
-  const names = ['status', 'html', 'other', 'doctype', 'order', 'slow', 'big', 'empty'].map(
+  const names = ['status', 'html', 'other', 'doctype', 'order', 'slow', 'big', 'empty', 'rules'].map(
     (n) => `autoconfig.${n}.test`,
   )
   const certs = makeCertificates(t.testdir(), names)
@@ -131,6 +131,8 @@ t.test('HTTPS answers a client cannot use', async (t) => {
     else if (host === 'autoconfig.doctype.test') res.writeHead(200, xml).end('<!DOCTYPE x><clientConfig/>')
     else if (host === 'autoconfig.order.test')
       res.writeHead(200, xml).end(DOCUMENT(imap143 + imap + imap2 + smtp + smtp587))
+    else if (host === 'autoconfig.rules.test')
+      res.writeHead(200, xml).end(DOCUMENT(imap + imap143 + imap2 + smtp + smtp587))
     else if (host === 'autoconfig.empty.test') res.writeHead(200, xml).end(DOCUMENT(''))
     else if (host === 'autoconfig.big.test') res.writeHead(200, xml).end('x'.repeat(300 * 1024))
     // autoconfig.slow.test: accepted, never answered.
@@ -143,7 +145,7 @@ t.test('HTTPS answers a client cannot use', async (t) => {
   const connect = { address: '127.0.0.1', port: (server.address() as AddressInfo).port }
   const ca = await import('node:fs').then((fs) => fs.readFileSync(certs.caFile, 'utf8'))
   const check = (name: string, extra = {}) =>
-    checkServiceHost(`autoconfig.${name}.test`, autoconfigProbe(profile), {
+    checkServiceHost(`autoconfig.${name}.test`, autoconfigProbe(profile, `${name}.test`), {
       lookups: new Lookups({ timeoutMs: 300 }),
       connect,
       ca,
@@ -164,6 +166,10 @@ t.test('HTTPS answers a client cannot use', async (t) => {
   t.match(await check('empty'), {
     status: 'fail',
     detail: /^the answer differs from the settings: missing imap imap\.test\.example:993 SSL, /,
+  })
+  t.match(await check('rules'), {
+    status: 'fail',
+    detail: /^Thunderbird for Android would refuse it: .*username/,
   })
   t.match(await check('big'), { status: 'fail', detail: /answer too large/ })
   const started = Date.now()

@@ -71,11 +71,11 @@ t.test('a correct domain passes every check, aliases too', async (t) => {
     t.equal(report.checks.length, 14, '11 records, 2 HTTPS names, MX')
     t.equal(
       find(`HTTPS autoconfig.${domain}`)[0]?.detail,
-      'the answer matches the settings (imap imap.provider.test:993 SSL; imap imap.provider.test:143 STARTTLS; smtp smtp.provider.test:465 SSL; smtp smtp.provider.test:587 STARTTLS)',
+      'the answer matches the settings (imap imap.provider.test:993 SSL; imap imap.provider.test:143 STARTTLS; smtp smtp.provider.test:465 SSL; smtp smtp.provider.test:587 STARTTLS); Thunderbird for Android accepts it',
     )
     t.equal(
       find(`HTTPS autodiscover.${domain}`)[0]?.detail,
-      'the answer matches the settings (action settings; IMAP imap.provider.test:993 SSL; IMAP imap.provider.test:143 TLS; SMTP smtp.provider.test:465 SSL; SMTP smtp.provider.test:587 TLS; CalDAV https://dav.provider.test/cal/)',
+      'the answer matches the settings (action settings; IMAP imap.provider.test:993 SSL; IMAP imap.provider.test:143 TLS; SMTP smtp.provider.test:465 SSL; SMTP smtp.provider.test:587 TLS; CalDAV https://dav.provider.test/cal/); Outlook accepts it',
     )
     t.match(find(`SRV _imaps._tcp.${domain} (imap.provider.test:993)`)[0], { status: 'pass' })
     t.match(find(`SRV _pop3._tcp.${domain} (not offered)`)[0], { status: 'pass' })

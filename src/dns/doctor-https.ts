@@ -54,7 +54,13 @@ export async function checkServiceHost(host: string, probe: ServiceProbe, option
     const xml = /^(application|text)\/xml/.test(answer.contentType)
     const served = xml ? probe.summarise(answer.body) : undefined
     if (served === undefined) return fail(check, `${request} did not answer the expected XML document`, POINT)
-    return compare(check, served, probe.expected)
+    const compared = compare(check, served, probe.expected)
+    if (compared.status === 'fail') return compared
+    // The same rules `mailsetup check` applies: a matching answer a client still refuses is no good.
+    const judgement = probe.judge(answer)
+    if (judgement.verdict === 'fail')
+      return fail(check, `${probe.client.name} would refuse it: ${judgement.problems.join('; ')}`, POINT)
+    return pass(check, `${compared.detail}; ${probe.client.name} accepts it`)
   } catch (error) {
     /* c8 ignore next: fetchDocument rejects only with FetchError */
     if (!(error instanceof FetchError)) throw error

@@ -39,7 +39,7 @@ export async function runDoctor(
   const [dns, mx, ...hosts] = await Promise.all([
     checkRecords(records, { lookups, ttl: options.ttl }),
     checkMx(name, lookups),
-    checkServiceHost(`autoconfig.${name}`, autoconfigProbe(domain.profile), https),
+    checkServiceHost(`autoconfig.${name}`, autoconfigProbe(domain.profile, name), https),
     checkServiceHost(`autodiscover.${name}`, autodiscoverProbe(snapshot, name), https),
   ])
   return { domain: name, checks: [...dns, ...hosts, mx] }

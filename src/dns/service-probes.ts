@@ -3,6 +3,10 @@
 // autodiscover.<domain>: Outlook's POX Autodiscover POST (CLIENTS.md §2, MS-OXDSCLI 2.2.3); the expected
 // answer is the one this service would give for the same request (routes/autodiscover-answer.ts).
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { thunderbirdAndroid } from '../check/autoconfig-families.js'
+import { outlook } from '../check/autodiscover-families.js'
+import type { ClientFamily, Judgement } from '../check/types.js'
+import type { EmailAddress } from '../common/address.js'
 import { orderIncoming } from '../render/autoconfig.js'
 import { OUTLOOK_SCHEMA } from '../render/autodiscover-namespaces.js'
 import { el, renderXmlDocument } from '../render/xml.js'
@@ -17,6 +21,22 @@ export interface ServiceProbe {
   /** The answer's content, one comparable line per item; undefined when it is not the expected kind. */
   readonly summarise: (body: string) => string[] | undefined
   readonly expected: readonly string[]
+  /** The client whose rules (`mailsetup check`, src/check/) the answer must also satisfy. */
+  readonly client: ClientFamily
+  readonly judge: (answer: { status: number; contentType: string; body: string }) => Judgement
+}
+
+function judgeAs(client: ClientFamily, address: EmailAddress) {
+  return (answer: { status: number; contentType: string; body: string }) =>
+    client.judge(
+      { status: answer.status, headers: { 'content-type': answer.contentType }, body: answer.body },
+      address,
+    )
+}
+
+/** A made-up mailbox of the domain: no real address leaves the machine. */
+function doctorAddress(domain: string): EmailAddress {
+  return { address: `mailsetup-doctor@${domain}`, localPart: 'mailsetup-doctor', domain }
 }
 
 const ARRAYS = new Set(['incomingServer', 'outgoingServer', 'Protocol'])
@@ -63,7 +83,7 @@ function autoconfigLines(body: string): string[] | undefined {
 }
 
 /** GET /mail/config-v1.1.xml with no address, as Thunderbird for Android asks. */
-export function autoconfigProbe(profile: Profile): ServiceProbe {
+export function autoconfigProbe(profile: Profile, domain: string): ServiceProbe {
   const line = (s: MailServer) => `${s.protocol} ${s.hostname}:${s.port} ${SOCKET_TYPE[s.security]}`
   const outgoing = profile.outgoing.filter((s) => s.security !== 'none')
   return {
@@ -71,6 +91,8 @@ export function autoconfigProbe(profile: Profile): ServiceProbe {
     path: '/mail/config-v1.1.xml',
     summarise: autoconfigLines,
     expected: [...orderIncoming(profile.incoming, false), ...outgoing].map(line),
+    client: thunderbirdAndroid,
+    judge: judgeAs(thunderbirdAndroid, doctorAddress(domain)),
   }
 }
 
@@ -98,9 +120,9 @@ export function autodiscoverLines(body: string): string[] | undefined {
   ]
 }
 
-/** Outlook's POST for a made-up mailbox of the domain (no real address leaves the machine). */
+/** Outlook's POST for a made-up mailbox of the domain. */
 export function autodiscoverProbe(snapshot: Snapshot, domain: string): ServiceProbe {
-  const address = `mailsetup-doctor@${domain}`
+  const { address } = doctorAddress(domain)
   const fields = { emailAddress: address, acceptableResponseSchema: OUTLOOK_SCHEMA }
   const answer = answerPox(snapshot, { parsed: { ok: true, request: fields }, mapiHttp: false })
   const request = el(
@@ -116,5 +138,7 @@ export function autodiscoverProbe(snapshot: Snapshot, domain: string): ServicePr
     // The Outlook schema always answers with a document (an HTTP redirect is for ActiveSync only),
     // and this service's own documents always parse.
     expected: autodiscoverLines((answer as { body: string }).body) as string[],
+    client: outlook,
+    judge: judgeAs(outlook, doctorAddress(domain)),
   }
 }
