@@ -1,13 +1,15 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer, type ServerOptions as HttpsOptions } from 'node:https'
 import formbody from '@fastify/formbody'
-import fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify'
+import fastify, { type FastifyInstance, LogController } from 'fastify'
+import type { Logger } from 'pino'
 import { clientView } from './http/client-address.js'
 import { createDirectLane, type DirectLane } from './http/direct-lane.js'
 import { sendError } from './http/error-status.js'
 import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/hardening.js'
 import { RequestGuard } from './http/request-guard.js'
 import { loggablePath } from './logging/redact.js'
+import { requestLineWriter } from './logging/request-line.js'
 import type { Metrics } from './metrics/metrics.js'
 import { addRequestMetrics, registerMetricsRoute } from './metrics/metrics-route.js'
 import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
@@ -19,7 +21,7 @@ import type { SnapshotStore } from './state/snapshot-store.js'
 
 export interface AppOptions {
   readonly store: SnapshotStore
-  readonly logger: FastifyBaseLogger
+  readonly logger: Logger
   /** Readiness; the server turns it off when shutdown begins. */
   readonly isReady?: () => boolean
   /** Counts requests; `GET /metrics` is served here unless `metricsRoute` is false (METRICS_PORT). */
@@ -89,16 +91,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const routes = registerHardening(app, guard, store.current.settings.service.limits)
   app.register(formbody)
   // A callback hook, not an async one: no promise per request on the hot path (issue 9).
+  const writeLine = requestLineWriter(logger)
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: loggablePath(request.url),
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request',
-    )
+    const { id, method, url } = request
+    writeLine({
+      reqId: id,
+      method,
+      path: loggablePath(url),
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    })
     done()
   })
   if (metrics !== undefined) {

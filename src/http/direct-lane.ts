@@ -5,9 +5,10 @@
 // to Fastify, which serves the same endpoints from the same functions (routes/endpoint.ts).
 // test/direct-lane.test.ts sends every kind of request to both and compares the answers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { FastifyBaseLogger } from 'fastify'
 import querystring from 'fast-querystring'
+import type { Logger } from 'pino'
 import { loggablePath } from '../logging/redact.js'
+import { requestLineWriter } from '../logging/request-line.js'
 import type { Metrics } from '../metrics/metrics.js'
 import { answerEndpoint, type Endpoint, type EndpointRequest, type Query } from '../routes/endpoint.js'
 import type { SnapshotStore } from '../state/snapshot-store.js'
@@ -20,7 +21,7 @@ export interface DirectLaneOptions {
   readonly guard: RequestGuard
   readonly client: ClientView
   readonly endpoints: readonly Endpoint[]
-  readonly logger: FastifyBaseLogger
+  readonly logger: Logger
   readonly metrics?: Metrics
   /** The same request ids as Fastify's, from one counter. */
   readonly requestId: () => string
@@ -59,6 +60,7 @@ function writeAnswer(res: ServerResponse, answer: Answer): void {
 
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
   const { store, guard, client, logger, metrics } = options
+  const writeLine = requestLineWriter(logger)
   const routes = new Map<string, Endpoint>()
   for (const endpoint of options.endpoints)
     for (const path of endpoint.paths) routes.set(`${endpoint.method} ${path}`, endpoint)
@@ -75,8 +77,13 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
     const reqId = options.requestId()
     if (answer.note !== undefined)
       logger[answer.note.level]({ reqId, ...answer.note.fields }, answer.note.message)
-    const line = { reqId, method: raw.method, path: loggablePath(raw.url as string), status: answer.status }
-    logger.info({ ...line, ms: Math.round(ms) }, 'request')
+    writeLine({
+      reqId,
+      method: raw.method as string,
+      path: loggablePath(raw.url as string),
+      status: answer.status,
+      ms: Math.round(ms),
+    })
     metrics?.requests.observe(path, raw.headers['user-agent'], answer.status, ms)
   }
 

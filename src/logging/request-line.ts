@@ -1,0 +1,31 @@
+// The one log line per request, written by both HTTP lanes. Built as text and handed to the logger's
+// own destination: pino's general object serialisation cost more per request than answering an
+// autoconfig request (issue 9). The line is exactly what `logger.info({reqId, method, path, status,
+// ms}, 'request')` writes, level check and base fields included (test/request-line.test.ts).
+import pino, { type Logger } from 'pino'
+
+export interface RequestLine {
+  readonly reqId: string
+  readonly method: string
+  /** Already stripped of the query and of addresses (logging/redact.ts `loggablePath`). */
+  readonly path: string
+  readonly status: number
+  readonly ms: number
+}
+
+type Internals = { [key: symbol]: unknown }
+
+export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
+  const internals = logger as unknown as Internals
+  const stream = internals[pino.symbols.streamSym] as { write: (text: string) => void }
+  const bindings = internals[pino.symbols.chindingsSym] as string
+  const level = logger.levels.values.info as number
+  return (line) => {
+    if (!logger.isLevelEnabled('info')) return
+    stream.write(
+      `{"level":${level},"time":${Date.now()}${bindings},"reqId":${JSON.stringify(line.reqId)},` +
+        `"method":${JSON.stringify(line.method)},"path":${JSON.stringify(line.path)},` +
+        `"status":${line.status},"ms":${line.ms},"msg":"request"}\n`,
+    )
+  }
+}
