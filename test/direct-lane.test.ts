@@ -151,6 +151,13 @@ const TAKEN: Ask[] = [
   pox('not xml at all'),
   pox(''),
   pox(outlookBody('alice@test.example'), { 'content-type': 'application/x-www-form-urlencoded' }),
+  { path: '/autodiscover/autodiscover.json?Email=a@test.example&Protocol=ActiveSync' },
+  { path: '/autodiscover/autodiscover.json?email=a%40alias.example&protocol=autodiscoverv1' },
+  { path: '/autodiscover/autodiscover.json?Email=a@test.example&Protocol=Ews' },
+  { path: '/autodiscover/autodiscover.json?Email=a@test.example' },
+  { path: '/autodiscover/autodiscover.json?Protocol=ActiveSync' },
+  { path: '/autodiscover/autodiscover.json?Email=a@unknown.example&Protocol=ActiveSync' },
+  { path: '/autodiscover/autodiscover.json?Email=nonsense&Protocol=ActiveSync' },
 ]
 
 const LEFT_TO_FASTIFY: Ask[] = [
@@ -160,7 +167,7 @@ const LEFT_TO_FASTIFY: Ask[] = [
   { path: '/autodiscover/autodiscover.xml' },
   { ...pox(outlookBody('alice@test.example')), path: '/Autodiscover/Autodiscover.xml' },
   pox(`<Autodiscover>${' '.repeat(9000)}</Autodiscover>`),
-  { path: '/autodiscover/autodiscover.json?Email=a@test.example&Protocol=ActiveSync' },
+  { path: '/autodiscover/autodiscover.json/v1.0/a@test.example?Protocol=ActiveSync' },
   { path: '/healthz' },
 ]
 

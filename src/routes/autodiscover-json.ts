@@ -1,26 +1,34 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { isMailsetupError } from '../errors.js'
+import { type Answer, errorAnswer } from '../http/answer.js'
 import { queryValue } from '../http/query.js'
 import {
   INVALID_PROTOCOL,
   matchV2Protocol,
   renderV2Answer,
-  v2Url,
   type V2Error,
+  v2Url,
 } from '../render/autodiscover-v2.js'
 import { resolveAddress } from '../resolve/resolve-account.js'
+import type { Snapshot } from '../state/snapshot.js'
 import { JSON_PATH } from './autodiscover-paths.js'
 import type { RouteContext } from './context.js'
+import { type Endpoint, endpointHandler, type Query } from './endpoint.js'
+
+// As Fastify serialises an object: Outlook reads it as JSON.
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /** Query names as Outlook spells them (`Email`, `Protocol`), matched case-insensitively. */
-function param(query: unknown, name: string): string | undefined {
-  const key = Object.keys(query as object).find((k) => k.toLowerCase() === name)
+function param(query: Query, name: string): string | undefined {
+  const key = Object.keys(query).find((k) => k.toLowerCase() === name)
   return key === undefined ? undefined : queryValue(query, key)
 }
 
-function fail(reply: FastifyReply, status: number, error: V2Error): FastifyReply {
-  return reply.code(status).send(error)
-}
+const json = (status: number, value: object): Answer => ({
+  status,
+  contentType: JSON_TYPE,
+  body: JSON.stringify(value),
+})
 
 const INVALID_ADDRESS: V2Error = Object.freeze({
   ErrorCode: 'InvalidEmailAddress',
@@ -31,31 +39,38 @@ const NOT_FOUND: V2Error = Object.freeze({
   ErrorMessage: 'This domain is not hosted here.',
 })
 
+/** The v2 answer for an address (from the query or the path) and the requested protocol. */
+function answerV2(snapshot: Snapshot, address: string | undefined, query: Query): Answer {
+  const protocol = matchV2Protocol(param(query, 'protocol'))
+  if (protocol === undefined) return json(400, INVALID_PROTOCOL)
+  if (address === undefined) return json(400, INVALID_ADDRESS)
+  const { settings } = snapshot
+  const account = resolveAddress(settings, address)
+  const mailDomain = account.identity.domain
+  const url = v2Url(protocol, { service: settings.service, domain: account.domain, mailDomain })
+  return url === undefined ? json(400, INVALID_PROTOCOL) : json(200, renderV2Answer(protocol, url))
+}
+
+/** Resolution errors in the protocol's JSON; anything else as the service's plain error. */
+function failed(_snapshot: Snapshot, error: unknown): Answer {
+  if (!isMailsetupError(error)) return errorAnswer(error)
+  return error.kind === 'unknown-domain' ? json(404, NOT_FOUND) : json(400, INVALID_ADDRESS)
+}
+
 /**
- * Autodiscover v2 (CLIENTS.md §2): `GET /autodiscover/autodiscover.json?Email=…&Protocol=…` and
- * `GET /autodiscover/autodiscover.json/v1.0/<address>?Protocol=…`, answered in JSON.
+ * Autodiscover v2 (CLIENTS.md §2): `GET /autodiscover/autodiscover.json?Email=…&Protocol=…`, or with the
+ * address in the path, `/autodiscover/autodiscover.json/v1.0/<address>?Protocol=…` (Fastify only).
  */
+export const JSON_ENDPOINT: Endpoint = {
+  method: 'GET',
+  paths: [JSON_PATH],
+  answer: (snapshot, { params, query }) =>
+    answerV2(snapshot, params?.address ?? param(query, 'email'), query),
+  failed,
+}
+
 export function registerAutodiscoverJsonRoutes(app: FastifyInstance, context: RouteContext): void {
-  const answer = (address: string | undefined, query: unknown, reply: FastifyReply) => {
-    const protocol = matchV2Protocol(param(query, 'protocol'))
-    if (protocol === undefined) return fail(reply, 400, INVALID_PROTOCOL)
-    if (address === undefined) return fail(reply, 400, INVALID_ADDRESS)
-    const { settings } = context.store.current
-    let account: ReturnType<typeof resolveAddress>
-    try {
-      account = resolveAddress(settings, address)
-    } catch (error) {
-      /* c8 ignore next -- resolveAddress throws only MailsetupError; anything else goes to the error handler */
-      if (!isMailsetupError(error)) throw error
-      return error.kind === 'unknown-domain' ? fail(reply, 404, NOT_FOUND) : fail(reply, 400, INVALID_ADDRESS)
-    }
-    const mailDomain = account.identity.domain
-    const url = v2Url(protocol, { service: settings.service, domain: account.domain, mailDomain })
-    if (url === undefined) return fail(reply, 400, INVALID_PROTOCOL)
-    return reply.send(renderV2Answer(protocol, url))
-  }
-  app.get(JSON_PATH, async (request, reply) => answer(param(request.query, 'email'), request.query, reply))
-  app.get(`${JSON_PATH}/v1.0/:address`, async (request, reply) =>
-    answer((request.params as { address: string }).address, request.query, reply),
-  )
+  const handler = endpointHandler(context, JSON_ENDPOINT)
+  app.get(JSON_PATH, handler)
+  app.get(`${JSON_PATH}/v1.0/:address`, handler)
 }

@@ -13,6 +13,8 @@ export interface EndpointRequest {
   readonly host: string
   readonly headers: IncomingHttpHeaders
   readonly body?: Buffer
+  /** Path parameters of a Fastify route (the direct lane serves exact paths only). */
+  readonly params?: Readonly<Record<string, string>>
 }
 
 /**
@@ -46,6 +48,7 @@ export function endpointHandler(context: RouteContext, endpoint: Endpoint) {
       host: context.client.host(request.raw),
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body as Buffer }),
+      params: request.params as Record<string, string>,
     }
     sendAnswer(reply, answerEndpoint(endpoint, context.store.current, input))
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { AUTOCONFIG_ENDPOINT, registerAutoconfigRoutes } from './autoconfig.js'
 import { POX_ENDPOINT, registerAutodiscoverRoutes } from './autodiscover.js'
-import { registerAutodiscoverJsonRoutes } from './autodiscover-json.js'
+import { JSON_ENDPOINT, registerAutodiscoverJsonRoutes } from './autodiscover-json.js'
 import type { RouteContext } from './context.js'
 import { registerDavDiscoveryRoutes } from './dav-discovery.js'
 import type { Endpoint } from './endpoint.js'
@@ -23,4 +23,4 @@ export const ROUTE_FAMILIES: readonly ((app: FastifyInstance, context: RouteCont
 ]
 
 /** Endpoints that the direct lane also serves (http/direct-lane.ts): the hottest prepared answers. */
-export const DIRECT_ENDPOINTS: readonly Endpoint[] = [AUTOCONFIG_ENDPOINT, POX_ENDPOINT]
+export const DIRECT_ENDPOINTS: readonly Endpoint[] = [AUTOCONFIG_ENDPOINT, POX_ENDPOINT, JSON_ENDPOINT]
