@@ -13,6 +13,47 @@ export interface MobileconfigInput {
   readonly profile: Profile
   /** A real address: profiles are personal, the endpoint refuses requests without one. */
   readonly identity: Identity
+  /** The address's UUIDs and identifier (`profileIds`). */
+  readonly ids: ProfileIds
+  /**
+   * Whether incoming and outgoing servers log in as the same user; computed from the identity unless
+   * given (a prepared template is compiled once for each value: state/snapshot.ts).
+   */
+  readonly samePassword?: boolean
+}
+
+/** The UUIDs and identifier that tie a profile to one address, so that a reinstall replaces it. */
+export interface ProfileIds {
+  readonly profileUuid: string
+  readonly identifier: string
+  readonly mailUuid: string
+  readonly caldavUuid: string
+  readonly carddavUuid: string
+  readonly easUuid: string
+}
+
+export const PROFILE_ID_FIELDS = [
+  'profileUuid',
+  'identifier',
+  'mailUuid',
+  'caldavUuid',
+  'carddavUuid',
+  'easUuid',
+] as const satisfies readonly (keyof ProfileIds)[]
+
+/** Name-based (RFC 9562 v5) from the provider and the address: the same address, the same UUIDs. */
+export function profileIds(provider: Provider, address: string): ProfileIds {
+  const namespace = nameUuid(DNS_NAMESPACE, provider.id)
+  const uuid = (part: string) => nameUuid(namespace, `${address}\n${part}`)
+  const profileUuid = uuid('profile')
+  return {
+    profileUuid,
+    identifier: `${reverseDns(provider.id)}.mailsetup.${profileUuid.toLowerCase()}`,
+    mailUuid: uuid('mail'),
+    caldavUuid: uuid('caldav'),
+    carddavUuid: uuid('carddav'),
+    easUuid: uuid('eas'),
+  }
 }
 
 type PayloadKind = 'mail' | 'caldav' | 'carddav' | 'eas'
@@ -56,16 +97,16 @@ function authentication(server: MailServer): string {
 interface Context {
   readonly provider: Provider
   readonly identity: Identity
-  readonly identifier: string
-  readonly uuid: (part: string) => string
+  readonly ids: ProfileIds
+  readonly samePassword?: boolean
 }
 
 function payload(context: Context, kind: PayloadKind, displayName: string, keys: PlistDict): PlistDict {
   return {
     PayloadType: PAYLOAD_TYPE[kind],
     PayloadVersion: 1,
-    PayloadIdentifier: `${context.identifier}.${kind}`,
-    PayloadUUID: context.uuid(kind),
+    PayloadIdentifier: `${context.ids.identifier}.${kind}`,
+    PayloadUUID: context.ids[`${kind}Uuid`],
     PayloadDisplayName: displayName,
     PayloadOrganization: context.provider.name,
     ...keys,
@@ -99,8 +140,7 @@ function mailPayload(context: Context, profile: Profile): PlistDict {
     ...serverKeys('Incoming', incoming, identity),
     ...serverKeys('Outgoing', outgoing, identity),
     // One password prompt for both servers when they log in as the same user.
-    OutgoingPasswordSameAsIncomingPassword:
-      fillUsername(incoming.username, identity) === fillUsername(outgoing.username, identity),
+    OutgoingPasswordSameAsIncomingPassword: context.samePassword ?? sharesPassword(profile, identity),
   })
 }
 
@@ -150,23 +190,27 @@ function payloads(context: Context, profile: Profile): PlistDict[] {
   ].filter((p): p is PlistDict => p !== undefined)
 }
 
+/** Whether the mail payload's two servers log in as the same user, for this identity. */
+export function sharesPassword(profile: Profile, identity: Identity): boolean {
+  const incoming = incomingServer(profile)
+  const outgoing = preferred(profile.outgoing, 'smtp') as MailServer
+  return fillUsername(incoming.username, identity) === fillUsername(outgoing.username, identity)
+}
+
 /** The unsigned profile for one address. Pure: the same input gives the same bytes. */
 export function renderMobileconfig(input: MobileconfigInput): string {
-  const { provider, profile, identity } = input
-  const namespace = nameUuid(DNS_NAMESPACE, provider.id)
-  const uuid = (part: string) => nameUuid(namespace, `${identity.address}\n${part}`)
-  const profileUuid = uuid('profile')
+  const { provider, profile, identity, ids } = input
   const context: Context = {
     provider,
     identity,
-    identifier: `${reverseDns(provider.id)}.mailsetup.${profileUuid.toLowerCase()}`,
-    uuid,
+    ids,
+    ...(input.samePassword === undefined ? {} : { samePassword: input.samePassword }),
   }
   return renderPlist({
     PayloadType: 'Configuration',
     PayloadVersion: 1,
-    PayloadIdentifier: context.identifier,
-    PayloadUUID: profileUuid,
+    PayloadIdentifier: ids.identifier,
+    PayloadUUID: ids.profileUuid,
     PayloadDisplayName: `${provider.name} (${identity.address})`,
     PayloadDescription: `Sets up ${identity.address} on this device. You will be asked for your password.`,
     PayloadOrganization: provider.name,

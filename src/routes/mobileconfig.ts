@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { MailsetupError } from '../errors.js'
 import { queryValue } from '../http/query.js'
-import { renderMobileconfig } from '../render/mobileconfig.js'
+import { profileIds } from '../render/mobileconfig.js'
 import { resolveAddress } from '../resolve/resolve-account.js'
 import { signProfile } from '../signing/sign-profile.js'
+import { fillMobileconfig } from '../state/mobileconfig-documents.js'
+import { documentsFor } from '../state/snapshot.js'
 import type { RouteContext } from './context.js'
 
 export const MOBILECONFIG_PATH = '/email.mobileconfig'
@@ -23,7 +25,10 @@ export function registerMobileconfigRoutes(app: FastifyInstance, context: RouteC
       )
     }
     const account = resolveAddress(snapshot.settings, address)
-    const profile = renderMobileconfig(account)
+    const { identity } = account
+    const ids = profileIds(snapshot.settings.provider, identity.address)
+    const documents = documentsFor(snapshot, account.profile).mobileconfig
+    const profile = fillMobileconfig(documents, account.profile, identity, ids)
     // Signed when the operator configured an identity; unsigned profiles show as "Not Verified".
     const signing = snapshot.settings.service.profileSigning
     const body = signing === undefined ? profile : await signProfile(signing, profile)

@@ -4,6 +4,7 @@ import { escapeXml } from '../render/xml.js'
 import type { Problem, Profile, Settings } from '../settings/model.js'
 import type { LoadedSettings } from '../settings/load-settings.js'
 import { type AutodiscoverDocuments, prepareAutodiscover } from './autodiscover-documents.js'
+import { type MobileconfigDocuments, prepareMobileconfig } from './mobileconfig-documents.js'
 
 /** Documents rendered once per profile when settings load; a request only fills in the identity. */
 export interface ProfileDocuments {
@@ -12,6 +13,8 @@ export interface ProfileDocuments {
   readonly autoconfigOnePerType: Template
   /** Microsoft POX Autodiscover (issue 3). */
   readonly autodiscover: AutodiscoverDocuments
+  /** Apple configuration profile, unsigned (issue 4). */
+  readonly mobileconfig: MobileconfigDocuments
 }
 
 /** Settings plus everything prepared from them: what a request reads, swapped whole on reload. */
@@ -34,6 +37,7 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
     autoconfig: autoconfig(false),
     autoconfigOnePerType: autoconfig(true),
     autodiscover: prepareAutodiscover(profile),
+    mobileconfig: prepareMobileconfig(provider, profile),
   })
 }
 
