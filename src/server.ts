@@ -132,6 +132,8 @@ export async function startServer(
       ? undefined
       : await startMetricsServer(metrics, config.host, config.metricsPort)
   logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
+  // Start-up lines now rather than within the output's 200 ms: operators and scripts wait for them.
+  logger.flush()
   const close = async () => {
     ready = false
     live.stop()

@@ -1,9 +1,9 @@
 // The direct lane (issue 9) must answer exactly as Fastify does: every request it takes is sent to a
 // server made of the lane alone and to the Fastify app without it, and the answers are compared.
 import { createServer, request, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { clientView } from '../src/http/client-address.js'
 import { createDirectLane } from '../src/http/direct-lane.js'
@@ -216,7 +216,17 @@ t.test('the rate limit is shared with Fastify’s and counts each request once',
 })
 
 t.test('behind a trusted proxy: the forwarded client and Host, as Fastify reads them', async (t) => {
-  const pair = await startPair(['127.0.0.1'])
+  for (const trustProxy of [['127.0.0.1'], true]) await forwardedRequests(t, trustProxy)
+  const plain = await startPair(['192.0.2.1'], unlimited())
+  t.teardown(plain.close)
+  const headers = { host: 'autoconfig.test.example', 'x-forwarded-host': 'autoconfig.unknown.example' }
+  const { lane, fastify } = await both(plain, { path: '/mail/config-v1.1.xml', headers })
+  t.same(lane, fastify)
+  t.equal(lane.status, 200, 'an untrusted peer’s X-Forwarded-Host is ignored')
+})
+
+async function forwardedRequests(t: Test, trustProxy: TrustProxy) {
+  const pair = await startPair(trustProxy)
   t.teardown(pair.close)
   for (let i = 0; i < 6; i++) {
     // A new client each time (never limited), and the Host only the proxy saw.
@@ -230,6 +240,34 @@ t.test('behind a trusted proxy: the forwarded client and Host, as Fastify reads 
     const { lane, fastify } = await both(pair, { path: '/mail/config-v1.1.xml', headers })
     t.same(lane, fastify)
     t.equal(lane.status, i % 2 === 0 ? 200 : 404)
+  }
+}
+
+/** An HTTP/1.0 request as typed, without a Host header (HTTP/1.1 requires one, 1.0 does not). */
+function http10(url: string, target: string): Promise<string> {
+  const { port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.0\r\n\r\n`))
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.on('end', () =>
+      resolve(
+        Buffer.concat(chunks)
+          .toString()
+          .replace(/^date: .*\r\n/im, ''),
+      ),
+    )
+    socket.on('error', reject)
+  })
+}
+
+t.test('HTTP/1.0 without a Host: the address decides, or the request is refused', async (t) => {
+  const pair = await startPair(undefined, unlimited())
+  t.teardown(pair.close)
+  for (const target of ['/mail/config-v1.1.xml?emailaddress=a%40test.example', '/mail/config-v1.1.xml']) {
+    const [lane, fastify] = await Promise.all([http10(pair.lane, target), http10(pair.fastify, target)])
+    t.equal(lane, fastify, target)
+    t.match(lane, target.includes('@') || target.includes('%40') ? /^HTTP\/1\.1 200/ : /^HTTP\/1\.1 4\d\d/)
   }
 })
 

@@ -89,20 +89,22 @@ const text = fc.constantFrom(
   'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
 )
 const { element } = fc.letrec<{ element: string }>((tie) => ({
-  element: fc.tuple(
-    name,
-    attributes,
-    fc.oneof(
-      { weight: 1, arbitrary: fc.constant(null) },
-      { weight: 2, arbitrary: text },
-      { weight: 3, arbitrary: fc.array(fc.tuple(spaces, tie('element')), { maxLength: 3 }) },
-    ),
-    fc.constantFrom(true, true, true, true, false),
-  ).map(([tag, attrs, content, matched]) => {
-    if (content === null) return `<${tag}${attrs}/>`
-    const inner = typeof content === 'string' ? content : content.map(([s, e]) => s + e).join('')
-    return `<${tag}${attrs}>${inner}</${matched ? tag : 'Wrong'}>`
-  }),
+  element: fc
+    .tuple(
+      name,
+      attributes,
+      fc.oneof(
+        { weight: 1, arbitrary: fc.constant(null) },
+        { weight: 2, arbitrary: text },
+        { weight: 3, arbitrary: fc.array(fc.tuple(spaces, tie('element')), { maxLength: 3 }) },
+      ),
+      fc.constantFrom(true, true, true, true, false),
+    )
+    .map(([tag, attrs, content, matched]) => {
+      if (content === null) return `<${tag}${attrs}/>`
+      const inner = typeof content === 'string' ? content : content.map(([s, e]) => s + e).join('')
+      return `<${tag}${attrs}>${inner}</${matched ? tag : 'Wrong'}>`
+    }),
 }))
 const declaration = fc.constantFrom(
   '',

@@ -50,8 +50,9 @@ t.test('two workers share one port, answer, replace a dead worker, reload and st
   const run = spawnCli(['serve'], env('2'))
   t.teardown(() => run.child.kill('SIGKILL'))
   const listening = () => lines(run.output()).filter((l) => l.msg.startsWith('Server listening'))
+  // Each process writes its own log lines, in blocks: wait for all three, in whatever order.
   await until('all workers listening', () =>
-    lines(run.output()).find((l) => l.msg === 'all workers listening'),
+    listening().length === 2 ? lines(run.output()).find((l) => l.msg === 'all workers listening') : undefined,
   )
   const urls = listening().map((l) => /http:\/\/\S+/.exec(l.msg)?.[0])
   t.equal(urls.length, 2, 'two workers listen')
