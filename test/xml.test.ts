@@ -1,6 +1,6 @@
 import t from 'tap'
 import { el, escapeXml, renderXmlDocument } from '../src/render/xml.js'
-import { compileTemplate, fillTemplate } from '../src/render/template.js'
+import { compileTemplate, fillTemplate, fillTemplateBytes } from '../src/render/template.js'
 import { parseXml } from './helpers/xml.js'
 
 t.test('escaping covers the five specials and drops characters XML cannot carry', async (t) => {
@@ -32,9 +32,11 @@ t.test('a compiled template fills to exactly what the renderer gives', async (t)
   for (const identity of [
     { address: 'a@b.example', localPart: 'a', domain: 'b.example' },
     { address: `o'b&<x>@b.example`, localPart: `o'b&<x>`, domain: 'b.example' },
+    { address: 'Ünïcødé@bücher.example', localPart: 'Ünïcødé', domain: 'bücher.example' },
   ]) {
     const filled = fillTemplate(template, identity)
     t.equal(filled, render(identity))
+    t.same(fillTemplateBytes(template, identity), Buffer.from(filled), 'the same bytes, encoded part by part')
     t.equal((parseXml(filled).r as Record<string, string>).a, identity.address)
   }
 })

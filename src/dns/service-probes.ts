@@ -137,7 +137,7 @@ export function autodiscoverProbe(snapshot: Snapshot, domain: string): ServicePr
     summarise: autodiscoverLines,
     // The Outlook schema always answers with a document (an HTTP redirect is for ActiveSync only),
     // and this service's own documents always parse.
-    expected: autodiscoverLines((answer as { body: string }).body) as string[],
+    expected: autodiscoverLines(String((answer as { body: string | Buffer }).body)) as string[],
     client: outlook,
     judge: judgeAs(outlook, doctorAddress(domain)),
   }

@@ -9,7 +9,8 @@ export interface Answer {
   readonly status: number
   /** Absent for a body-less answer (a redirect). */
   readonly contentType?: string
-  readonly body: string
+  /** Text, or UTF-8 bytes already encoded (prepared documents: render/template.ts). */
+  readonly body: string | Buffer
   readonly headers?: Readonly<Record<string, string>>
   /** A line for the log about this request: never an address or a piece of the body. */
   readonly note?: LogNote

@@ -52,7 +52,7 @@ function writeAnswer(res: ServerResponse, answer: Answer): void {
   const headers: Record<string, string> = { ...SECURITY_HEADERS, ...answer.headers }
   if (answer.contentType !== undefined) headers['content-type'] = answer.contentType
   // Encoded once: its length and the bytes written come from the same buffer.
-  const body = Buffer.from(answer.body)
+  const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body
   headers['content-length'] = String(body.length)
   res.writeHead(answer.status, headers)
   res.end(body)

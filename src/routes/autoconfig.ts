@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { errorAnswer } from '../http/answer.js'
 import { queryValue } from '../http/query.js'
-import { fillTemplate } from '../render/template.js'
+import { fillTemplateBytes } from '../render/template.js'
 import { resolveAccount } from '../resolve/resolve-account.js'
 import { documentsFor } from '../state/snapshot.js'
 import type { RouteContext } from './context.js'
@@ -32,7 +32,7 @@ export const AUTOCONFIG_ENDPOINT: Endpoint = {
     // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
     const onePerType = queryValue(request.query, 'emailmd5') !== undefined
     const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
-    return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplate(template, account.identity) }
+    return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplateBytes(template, account.identity) }
   },
   failed: (_snapshot, error) => errorAnswer(error),
 }

@@ -9,13 +9,13 @@ import {
 } from '../render/autodiscover-error.js'
 import { renderMobileSyncRedirect } from '../render/autodiscover-mobilesync.js'
 import { renderOutlookRedirect } from '../render/autodiscover-redirect.js'
-import { fillTemplate } from '../render/template.js'
+import { fillTemplateBytes } from '../render/template.js'
 import { type Account, resolveAddress } from '../resolve/resolve-account.js'
 import { documentsFor, type Snapshot } from '../state/snapshot.js'
 import type { ParseResult } from '../xml-input/parse-request.js'
 
 export type PoxAnswer =
-  | { readonly kind: 'document'; readonly body: string }
+  | { readonly kind: 'document'; readonly body: string | Buffer }
   /** A domain hosted elsewhere, asked by an ActiveSync device: its schema has no URL redirect. */
   | { readonly kind: 'http-redirect'; readonly location: string }
 
@@ -86,5 +86,5 @@ export function answerPox(snapshot: Snapshot, request: PoxRequest): PoxAnswer {
         ? documents.outlookMapiHttp
         : documents.outlook
   if (template === undefined) return poxError(snapshot, schema === 'mobilesync' ? 601 : 501, schema)
-  return { kind: 'document', body: fillTemplate(template, account.identity) }
+  return { kind: 'document', body: fillTemplateBytes(template, account.identity) }
 }
