@@ -1,4 +1,6 @@
-// The yardstick: Node's own HTTP stack answering a fixed document, with nothing else to do.
+// The yardstick: Node's own HTTP stack answering a fixed document, with nothing else to do. It replays
+// the service's answer as recorded by the probe: the same status, headers (content type, the security
+// headers every answer carries) and body, so that the two put the same bytes on the wire.
 // Runs as its own process, like the service, so neither shares a CPU with the load generator.
 // Usage: node dist-bench/bare-server.js <document.json>; prints the port on stdout.
 import { readFileSync } from 'node:fs'
@@ -6,7 +8,7 @@ import { createServer } from 'node:http'
 
 interface FixedDocument {
   readonly status: number
-  readonly contentType: string
+  readonly headers: Readonly<Record<string, string>>
   readonly bodyBase64: string
 }
 
@@ -18,7 +20,7 @@ const server = createServer((request, response) => {
   // A POST body is read to its end, as any server must before answering on a kept-alive connection.
   request.resume()
   request.on('end', () => {
-    response.writeHead(doc.status, { 'content-type': doc.contentType, 'content-length': body.length })
+    response.writeHead(doc.status, { ...doc.headers, 'content-length': body.length })
     response.end(body)
   })
 })

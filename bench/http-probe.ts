@@ -3,7 +3,18 @@ import { request } from 'node:http'
 export interface ProbeResult {
   readonly status: number
   readonly contentType: string
+  /** The answer's own headers: without those Node writes for any response (date, connection, length). */
+  readonly headers: Readonly<Record<string, string>>
   readonly body: Buffer
+}
+
+const NODE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
+
+function ownHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const own: Record<string, string> = {}
+  for (const [name, value] of Object.entries(headers))
+    if (!NODE_HEADERS.has(name) && value !== undefined) own[name] = String(value)
+  return own
 }
 
 /** One request with full control of headers (fetch will not send a custom Host). */
@@ -22,6 +33,7 @@ export function probe(
           resolve({
             status: res.statusCode ?? 0,
             contentType: String(res.headers['content-type'] ?? ''),
+            headers: ownHeaders(res.headers),
             body: Buffer.concat(chunks),
           }),
         )

@@ -81,7 +81,7 @@ export async function startService(
 
 /** The bare node:http server answering `doc` to every request. */
 export async function startBare(
-  doc: { status: number; contentType: string; body: Buffer },
+  doc: { status: number; headers: Readonly<Record<string, string>>; body: Buffer },
   workDir: string,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const file = join(workDir, 'bare-document.json')
@@ -89,7 +89,7 @@ export async function startBare(
     file,
     JSON.stringify({
       status: doc.status,
-      contentType: doc.contentType,
+      headers: doc.headers,
       bodyBase64: doc.body.toString('base64'),
     }),
   )
