@@ -18,7 +18,7 @@ export interface BenchOptions {
 export const BENCH_HELP = `Usage: npm run bench -- [options]
 
   --duration <s>      measured seconds per scenario and server, in 3 alternating rounds (BENCH_DURATION, default 6)
-  --warmup <s>        unmeasured seconds before each measurement (BENCH_WARMUP, default 1)
+  --warmup <s>        unmeasured seconds before each scenario, per server (BENCH_WARMUP, default 3)
   --connections <n>   concurrent connections (BENCH_CONNECTIONS, default 50)
   --only <part>       throughput, scale or all (BENCH_ONLY, default all)
   --domains <n>       hosted domains of the scale measurement (BENCH_DOMAINS, default 100000)
@@ -56,7 +56,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     throw new Error(`--only must be throughput, scale or all (got "${only}")`)
   return {
     duration: positive('--duration', pick('duration', 'BENCH_DURATION', '6'), false),
-    warmup: positive('--warmup', pick('warmup', 'BENCH_WARMUP', '1'), false),
+    warmup: positive('--warmup', pick('warmup', 'BENCH_WARMUP', '3'), false),
     connections: positive('--connections', pick('connections', 'BENCH_CONNECTIONS', '50'), true),
     only,
     domains: positive('--domains', pick('domains', 'BENCH_DOMAINS', '100000'), true),

@@ -51,7 +51,7 @@ t.test('generated configs carry extra service keys, and may have no overrides or
 t.test('bench options: defaults, environment, flags over environment, and mistakes', async (t) => {
   t.same(parseBenchOptions([], {}), {
     duration: 6,
-    warmup: 1,
+    warmup: 3,
     connections: 50,
     only: 'all',
     domains: 100_000,

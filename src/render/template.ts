@@ -73,8 +73,8 @@ export function fillTemplateBytes<K extends string>(
   const escaped: Partial<Record<K, string>> = {}
   let room = template.partLength
   for (const slot of slots) {
-    const value = (escaped[slot] ??= escapeValue(values[slot]))
-    room += value.length * 3
+    escaped[slot] ??= escapeValue(values[slot])
+    room += (escaped[slot] as string).length * 3
   }
   const out = Buffer.allocUnsafe(room)
   let at = (partBytes[0] as Buffer).copy(out, 0)
