@@ -53,6 +53,7 @@ function answerV2(snapshot: Snapshot, address: string | undefined, query: Query)
 
 /** Resolution errors in the protocol's JSON; anything else as the service's plain error. */
 function failed(_snapshot: Snapshot, error: unknown): Answer {
+  /* c8 ignore next -- resolveAddress throws only MailsetupError; anything else is a bug, answered 500 */
   if (!isMailsetupError(error)) return errorAnswer(error)
   return error.kind === 'unknown-domain' ? json(404, NOT_FOUND) : json(400, INVALID_ADDRESS)
 }
