@@ -7,7 +7,12 @@ export class MailsetupError extends Error {
   readonly kind: ErrorKind
 
   constructor(kind: ErrorKind, message: string) {
+    // These describe a client's input (an unknown domain, a malformed address), answered every day:
+    // a stack trace would never be read, and capturing one was most of a 404's cost (issue 9).
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = limit
     this.name = 'MailsetupError'
     this.kind = kind
   }

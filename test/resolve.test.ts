@@ -41,3 +41,11 @@ t.test('resolving: the address wins over the host; errors are typed', async (t) 
     new MailsetupError('unknown-domain', 'this domain is not hosted here'),
   )
 })
+
+t.test('typed errors carry no stack trace, and leave the stack trace limit as it was', async (t) => {
+  const before = Error.stackTraceLimit
+  const error = new MailsetupError('unknown-domain', 'this domain is not hosted here')
+  t.equal(error.stack?.includes('\n    at '), false)
+  t.equal(Error.stackTraceLimit, before)
+  t.match(new Error('other').stack, /\n\s+at /, 'other errors keep theirs')
+})
