@@ -8,10 +8,9 @@ import { createDirectLane, type DirectLane } from './http/direct-lane.js'
 import { sendError } from './http/error-status.js'
 import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/hardening.js'
 import { RequestGuard } from './http/request-guard.js'
-import { loggablePath } from './logging/redact.js'
-import { requestLineWriter } from './logging/request-line.js'
+import { responseRecorder } from './http/response-record.js'
 import type { Metrics } from './metrics/metrics.js'
-import { addRequestMetrics, registerMetricsRoute } from './metrics/metrics-route.js'
+import { registerMetricsRoute } from './metrics/metrics-route.js'
 import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
 import type { RouteContext } from './routes/context.js'
 import { DIRECT_ENDPOINTS, ROUTE_FAMILIES } from './routes/index.js'
@@ -21,6 +20,7 @@ import type { SnapshotStore } from './state/snapshot-store.js'
 
 export interface AppOptions {
   readonly store: SnapshotStore
+  /** Made by `createLogger` (the request line is written straight to its destination). */
   readonly logger: Logger
   /** Readiness; the server turns it off when shutdown begins. */
   readonly isReady?: () => boolean
@@ -90,23 +90,23 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance
   const routes = registerHardening(app, guard, store.current.settings.service.limits)
   app.register(formbody)
-  // A callback hook, not an async one: no promise per request on the hot path (issue 9).
-  const writeLine = requestLineWriter(logger)
+  // One callback hook for the log line and the metrics: no promise per request (issue 9).
+  const record = responseRecorder(logger, metrics)
   app.addHook('onResponse', (request, reply, done) => {
-    const { id, method, url } = request
-    writeLine({
+    const { id, method, url, headers } = request
+    const { statusCode: status, elapsedTime: ms } = reply
+    record({
       reqId: id,
       method,
-      path: loggablePath(url),
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
+      url,
+      routeUrl: request.routeOptions.url,
+      userAgent: headers['user-agent'],
+      status,
+      ms,
     })
     done()
   })
-  if (metrics !== undefined) {
-    addRequestMetrics(app, metrics)
-    if (options.metricsRoute !== false) registerMetricsRoute(app, metrics)
-  }
+  if (metrics !== undefined && options.metricsRoute !== false) registerMetricsRoute(app, metrics)
   app.setErrorHandler((error, _request, reply) => sendError(reply, error))
   app.setNotFoundHandler(notFoundHandler(routes))
   for (const register of ROUTE_FAMILIES) register(app, context)

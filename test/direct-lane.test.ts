@@ -167,6 +167,9 @@ const LEFT_TO_FASTIFY: Ask[] = [
   { path: '/autodiscover/autodiscover.xml' },
   { ...pox(outlookBody('alice@test.example')), path: '/Autodiscover/Autodiscover.xml' },
   pox(`<Autodiscover>${' '.repeat(9000)}</Autodiscover>`),
+  // Content types Fastify refuses (415, answered as error 600), or none at all.
+  pox(outlookBody('alice@test.example'), { 'content-type': 'xml' }),
+  pox(outlookBody('alice@test.example'), { 'content-type': 'text/xml charset=utf-8' }),
   { path: '/autodiscover/autodiscover.json/v1.0/a@test.example?Protocol=ActiveSync' },
   { path: '/healthz' },
 ]
@@ -279,7 +282,7 @@ t.test('each lane request is logged once, without its address, and counted', asy
   })
   await httpRequest(`${pair.lane}/autodiscover/autodiscover.xml`, {
     method: 'POST',
-    headers: { host: 'x' },
+    headers: { host: 'x', 'content-type': 'text/xml' },
     body: 'junk',
   })
   const lines = pair

@@ -50,6 +50,8 @@ t.test('bodies outside the common shape are left to the full parser', async (t) 
     '<Autodiscover a="1" a="2"><Request><X/></Request></Autodiscover>',
     '<Autodiscover><Request><EMailAddress>a]]>b</EMailAddress></Request></Autodiscover>',
     '<Autodiscover><Request><EMailAddress>a</EmailAddress></Request></Autodiscover>',
+    field('<__proto__>a@x.example</__proto__><EMailAddress>a@x.example</EMailAddress>'),
+    field('<constructor>x</constructor><EMailAddress>a@x.example</EMailAddress>'),
   ]
   for (const body of others) t.equal(readCommonRequest(body), undefined, body)
 })
@@ -67,6 +69,8 @@ const local = fc.constantFrom(
   'AcceptableResponseSchema',
   'Other',
   'x-y.z',
+  '__proto__',
+  'constructor',
 )
 const name = fc.tuple(fc.constantFrom('', '', 'a:', 'X:'), local).map(([p, l]) => p + l)
 const attributes = fc

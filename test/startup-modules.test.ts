@@ -43,22 +43,25 @@ async function modulesLoadedBy(dir: string, config: string): Promise<string[]> {
 
 const loads = (modules: readonly string[], pattern: RegExp) => modules.some((m) => pattern.test(m))
 
-t.test('serving a JSON config loads neither the YAML parser, nor pkijs, nor the other commands', async (t) => {
-  const dir = t.testdir()
-  const config = join(dir, 'mailsetup.json')
-  writeFileSync(config, JSON.stringify(baseConfig()))
-  const modules = await modulesLoadedBy(dir, config)
-  t.ok(loads(modules, /node_modules\/fastify\//), 'the recorder sees packages')
-  t.ok(loads(modules, /dist\/cli\/serve-command\.js/), 'the recorder sees the service modules')
-  t.notOk(loads(modules, /node_modules\/yaml\//), 'no YAML parser')
-  t.notOk(loads(modules, /node_modules\/(pkijs|asn1js)\//), 'no CMS signing (loaded on first signature)')
-  t.notOk(loads(modules, /node_modules\/@sinclair\/typebox\/build\/esm\/value\/index/), 'no TypeBox Value')
-  t.notOk(loads(modules, /dist\/(check|dns)\//), 'nothing of `check`, `dns` or `doctor`')
-  t.notOk(loads(modules, /dist\/cli\/(validate|check|dns|doctor)-command\.js/), 'no other command')
-  // The one-file CommonJS build: the ES module build is dozens of files, several times slower to load.
-  t.ok(loads(modules, /node_modules\/fast-xml-parser\/lib\/fxp\.cjs/), 'fast-xml-parser, bundled')
-  t.notOk(loads(modules, /node_modules\/fast-xml-parser\/src\//), 'not its ES module build')
-})
+t.test(
+  'serving a JSON config loads neither the YAML parser, nor pkijs, nor the other commands',
+  async (t) => {
+    const dir = t.testdir()
+    const config = join(dir, 'mailsetup.json')
+    writeFileSync(config, JSON.stringify(baseConfig()))
+    const modules = await modulesLoadedBy(dir, config)
+    t.ok(loads(modules, /node_modules\/fastify\//), 'the recorder sees packages')
+    t.ok(loads(modules, /dist\/cli\/serve-command\.js/), 'the recorder sees the service modules')
+    t.notOk(loads(modules, /node_modules\/yaml\//), 'no YAML parser')
+    t.notOk(loads(modules, /node_modules\/(pkijs|asn1js)\//), 'no CMS signing (loaded on first signature)')
+    t.notOk(loads(modules, /node_modules\/@sinclair\/typebox\/build\/esm\/value\/index/), 'no TypeBox Value')
+    t.notOk(loads(modules, /dist\/(check|dns)\//), 'nothing of `check`, `dns` or `doctor`')
+    t.notOk(loads(modules, /dist\/cli\/(validate|check|dns|doctor)-command\.js/), 'no other command')
+    // The one-file CommonJS build: the ES module build is dozens of files, several times slower to load.
+    t.ok(loads(modules, /node_modules\/fast-xml-parser\/lib\/fxp\.cjs/), 'fast-xml-parser, bundled')
+    t.notOk(loads(modules, /node_modules\/fast-xml-parser\/src\//), 'not its ES module build')
+  },
+)
 
 t.test('a YAML config loads the YAML parser when it is read', async (t) => {
   const dir = t.testdir()

@@ -40,3 +40,10 @@ t.test('a compiled template fills to exactly what the renderer gives', async (t)
     t.equal((parseXml(filled).r as Record<string, string>).a, identity.address)
   }
 })
+
+t.test('a rendered value that imitates a marker is refused, not filled in the wrong place', async (t) => {
+  t.throws(
+    () => compileTemplate((id) => `<a>${id.address}\ue0009\ue001</a>`, escapeXml),
+    /imitates a template marker/,
+  )
+})

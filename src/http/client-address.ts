@@ -28,7 +28,8 @@ export function clientView(trustProxy: TrustProxy | undefined): ClientView {
   }
   const trusted = trustProxy === true ? () => true : proxyAddr.compile([...trustProxy])
   return {
-    address: (raw) => proxyAddr(raw, trusted),
+    /* c8 ignore next -- as above: proxy-addr has no address for a closed socket */
+    address: (raw) => proxyAddr(raw, trusted) ?? '',
     host: (raw) => {
       const forwarded = raw.headers['x-forwarded-host']
       const viaProxy = trusted(raw.socket.remoteAddress as string, 0)

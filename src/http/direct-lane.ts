@@ -1,20 +1,19 @@
-// The hottest requests (autoconfig GET, POX POST) answered straight from node:http, without Fastify's
-// per-request objects and hooks: issue 9 asks for answers near a bare Node server's speed, and those
-// answers are prepared at load time. Only plain requests for an endpoint's exact path take this lane;
-// anything else (HEAD, another casing, a percent-encoded path, a chunked or large body, shutdown) goes
-// to Fastify, which serves the same endpoints from the same functions (routes/endpoint.ts).
-// test/direct-lane.test.ts sends every kind of request to both and compares the answers.
+// The hottest requests (autoconfig GET, POX POST, Autodiscover v2 JSON) answered straight from
+// node:http, without Fastify's per-request objects and hooks: issue 9 asks for answers near a bare
+// Node server's speed, and those answers are prepared at load time. Only plain requests for an
+// endpoint's exact path take this lane; anything else (HEAD, another casing, a percent-encoded path, a
+// chunked, large or oddly typed body, shutdown) goes to Fastify, which serves the same endpoints from
+// the same functions (routes/endpoint.ts). test/direct-lane.test.ts compares the two lanes' answers.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import querystring from 'fast-querystring'
 import type { Logger } from 'pino'
-import { loggablePath } from '../logging/redact.js'
-import { requestLineWriter } from '../logging/request-line.js'
 import type { Metrics } from '../metrics/metrics.js'
-import { answerEndpoint, type Endpoint, type EndpointRequest, type Query } from '../routes/endpoint.js'
+import { answerEndpoint, type Endpoint, type Query } from '../routes/endpoint.js'
 import type { SnapshotStore } from '../state/snapshot-store.js'
 import { type Answer, errorAnswer } from './answer.js'
 import type { ClientView } from './client-address.js'
 import { type RequestGuard, SECURITY_HEADERS } from './request-guard.js'
+import { responseRecorder } from './response-record.js'
 
 export interface DirectLaneOptions {
   readonly store: SnapshotStore
@@ -33,11 +32,17 @@ export type DirectLane = (raw: IncomingMessage, res: ServerResponse) => boolean
 
 const EMPTY_QUERY: Query = Object.freeze({})
 
-/** A body Node will deliver whole and small: a Content-Length within the endpoint's limit. */
-function smallBody(raw: IncomingMessage, endpoint: Endpoint): boolean {
-  const length = raw.headers['content-length']
-  if (length === undefined || raw.headers['transfer-encoding'] !== undefined) return false
-  return Number(length) <= (endpoint.maxBodyBytes as number)
+// `type/subtype` and parameters, as Fastify parses them; any other Content-Type Fastify refuses (415,
+// which POX answers as error 600), so such a request is left to it.
+const MEDIA_TYPE = /^[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(?:;.*)?$/
+
+/** A body Node delivers whole and small, with a Content-Type Fastify would accept. */
+function plainBody(raw: IncomingMessage, endpoint: Endpoint): boolean {
+  const { headers } = raw
+  if (headers['content-length'] === undefined || headers['transfer-encoding'] !== undefined) return false
+  const type = headers['content-type']
+  if (type === undefined || !MEDIA_TYPE.test(type)) return false
+  return Number(headers['content-length']) <= (endpoint.maxBodyBytes as number)
 }
 
 function readBody(raw: IncomingMessage, done: (body: Buffer) => void): void {
@@ -46,6 +51,18 @@ function readBody(raw: IncomingMessage, done: (body: Buffer) => void): void {
   raw.on('end', () => done(Buffer.concat(chunks)))
   // A client that goes away mid-body gets no answer; the error must not become an uncaught one.
   raw.on('error', () => undefined)
+}
+
+/**
+ * What `work` gives, or for an exception (a bug) the 500 Fastify's error handler would give: an
+ * exception out of a node:http listener would end the process.
+ */
+function attempt<T>(work: () => T): T | Answer {
+  try {
+    return work()
+  } catch (error) {
+    return errorAnswer(error)
+  }
 }
 
 function writeAnswer(res: ServerResponse, answer: Answer): void {
@@ -59,8 +76,8 @@ function writeAnswer(res: ServerResponse, answer: Answer): void {
 }
 
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
-  const { store, guard, client, logger, metrics } = options
-  const writeLine = requestLineWriter(logger)
+  const { store, guard, client, logger } = options
+  const record = responseRecorder(logger, options.metrics)
   const routes = new Map<string, Endpoint>()
   for (const endpoint of options.endpoints)
     for (const path of endpoint.paths) routes.set(`${endpoint.method} ${path}`, endpoint)
@@ -73,33 +90,48 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
     started: number,
   ) => {
     writeAnswer(res, answer)
-    const ms = performance.now() - started
     const reqId = options.requestId()
     if (answer.note !== undefined)
       logger[answer.note.level]({ reqId, ...answer.note.fields }, answer.note.message)
-    writeLine({
+    const { method, url, headers } = raw
+    const ms = performance.now() - started
+    record({
       reqId,
-      method: raw.method as string,
-      path: loggablePath(raw.url as string),
+      method: method as string,
+      url: url as string,
+      routeUrl: path,
+      userAgent: headers['user-agent'],
       status: answer.status,
-      ms: Math.round(ms),
+      ms,
     })
-    metrics?.requests.observe(path, raw.headers['user-agent'], answer.status, ms)
   }
 
-  const answer = (endpoint: Endpoint, raw: IncomingMessage, query: Query, body?: Buffer): Answer => {
-    const request: EndpointRequest = {
-      query,
-      host: client.host(raw),
-      headers: raw.headers,
-      ...(body && { body }),
+  // The guard runs before the body is read, as Fastify's onRequest hook does.
+  const serve = (raw: IncomingMessage, res: ServerResponse, endpoint: Endpoint, path: string) => {
+    const started = performance.now()
+    const refusal = attempt(() => guard.check(raw, path))
+    if (refusal !== undefined || endpoint.method === 'GET') {
+      respond(raw, res, path, refusal ?? attempt(() => answerRequest(endpoint, raw)), started)
+    } else {
+      readBody(raw, (body) =>
+        respond(
+          raw,
+          res,
+          path,
+          attempt(() => answerRequest(endpoint, raw, body)),
+          started,
+        ),
+      )
     }
-    try {
-      return answerEndpoint(endpoint, store.current, request)
-    } catch (error) {
-      // Only reading the snapshot can get here: a bug, answered like one by the error handler.
-      return errorAnswer(error)
-    }
+  }
+
+  const answerRequest = (endpoint: Endpoint, raw: IncomingMessage, body?: Buffer): Answer => {
+    const url = raw.url as string
+    const mark = url.indexOf('?')
+    const query =
+      mark === -1 || mark === url.length - 1 ? EMPTY_QUERY : querystring.parse(url.slice(mark + 1))
+    const request = { query, host: client.host(raw), headers: raw.headers, ...(body && { body }) }
+    return answerEndpoint(endpoint, store.current, request)
   }
 
   return (raw, res) => {
@@ -108,16 +140,8 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
     const path = mark === -1 ? url : url.slice(0, mark)
     const endpoint = routes.get(`${raw.method} ${path}`)
     if (endpoint === undefined || !options.isReady()) return false
-    if (endpoint.method === 'POST' && !smallBody(raw, endpoint)) return false
-    const started = performance.now()
-    const refusal = guard.check(raw, path)
-    if (refusal !== undefined) respond(raw, res, path, refusal, started)
-    else {
-      const query =
-        mark === -1 || mark === url.length - 1 ? EMPTY_QUERY : querystring.parse(url.slice(mark + 1))
-      if (endpoint.method === 'GET') respond(raw, res, path, answer(endpoint, raw, query), started)
-      else readBody(raw, (body) => respond(raw, res, path, answer(endpoint, raw, query, body), started))
-    }
+    if (endpoint.method === 'POST' && !plainBody(raw, endpoint)) return false
+    serve(raw, res, endpoint, path)
     return true
   }
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import pino, { type Logger, type LevelWithSilent } from 'pino'
 
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -9,13 +10,23 @@ export function isLogLevel(value: string): value is LevelWithSilent {
 /**
  * Standard output, written in blocks: under load one write per ~8 KiB of lines instead of one per
  * request line, which cost more than answering the request (issue 9). A quiet service still shows
- * every line within 200 ms, and pino flushes what is left when the process exits.
+ * every line within 200 ms, pino flushes what is left when the process exits, and a stalled reader
+ * costs at most 16 MiB of buffered lines (then lines are dropped). Cluster workers (`WORKERS`) share
+ * one stdout: there each line is written whole on its own, since a pipe keeps only writes of up to
+ * 4 KiB from interleaving with another process's.
  */
-function bufferedStdout(): pino.DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 200 })
+function stdoutDestination(): pino.DestinationStream {
+  if (cluster.isWorker) return pino.destination({ dest: 1, sync: true })
+  return pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: 8192,
+    maxLength: 16 * 2 ** 20,
+    periodicFlush: 200,
+  })
 }
 
-/** JSON logs on stdout (or the given stream). Request lines are written by the app's onResponse hook. */
+/** JSON logs on stdout (or the given stream). Request lines come from http/response-record.ts. */
 export function createLogger(level: LevelWithSilent = 'info', destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { service: 'mailsetup' } }, destination ?? bufferedStdout())
+  return pino({ level, base: { service: 'mailsetup' } }, destination ?? stdoutDestination())
 }

@@ -20,6 +20,13 @@ export interface Template<K extends string = keyof Identity> {
 const marker = (index: number) => `\ue000${index}\ue001`
 const MARKER = /\ue000(\d+)\ue001/
 
+// A marker's number names a field; any other number can only come from text that imitates a marker.
+function fieldAt<K extends string>(fields: readonly K[], piece: string): K {
+  const field = fields[Number(piece)]
+  if (field === undefined) throw new Error('a rendered value imitates a template marker (U+E000…U+E001)')
+  return field
+}
+
 /** A template over the named values: the renderer is run once with a marker in place of each. */
 export function compileTemplateOf<K extends string>(
   fields: readonly K[],
@@ -32,7 +39,7 @@ export function compileTemplateOf<K extends string>(
   const slots: K[] = []
   pieces.forEach((piece, index) => {
     if (index % 2 === 0) parts.push(piece)
-    else slots.push(fields[Number(piece)] as K)
+    else slots.push(fieldAt(fields, piece))
   })
   const partBytes = parts.map((part) => Buffer.from(part))
   const partLength = partBytes.reduce((total, part) => total + part.length, 0)

@@ -17,6 +17,8 @@ const CLOSE = new RegExp(`</(${NAME})\\s*>`, 'y')
 const TEXT = /[\t\n\r -%'-;=-~]*/y
 const ATTRIBUTE_NAME = new RegExp(`(${NAME})\\s*=`, 'g')
 const BLANK = /^[\t\n\r ]*$/
+// Names fast-xml-parser refuses ("[SECURITY] Invalid name"); left to it, so both paths refuse them.
+const RESERVED = /__proto__|constructor|prototype/i
 
 const FIELDS: Readonly<Record<string, keyof AutodiscoverRequest>> = {
   emailaddress: 'emailAddress',
@@ -71,7 +73,7 @@ export function readCommonRequest(xml: string): AutodiscoverRequest | undefined 
       continue
     }
     const tag = matchAt(OPEN, xml, at)
-    if (tag === null || !distinctAttributes(tag[2] as string)) return undefined
+    if (tag === null || RESERVED.test(tag[0]) || !distinctAttributes(tag[2] as string)) return undefined
     at += tag[0].length
     const element = openElement(tag[1] as string, parent, request)
     if (element === undefined) return undefined
@@ -105,7 +107,8 @@ function addText(parent: Element, text: string): boolean {
 }
 
 function keepField(fields: Record<string, string>, element: Element): void {
-  const key = FIELDS[localName(element.name)]
+  const local = localName(element.name)
+  const key = Object.hasOwn(FIELDS, local) ? FIELDS[local] : undefined
   const value = element.text.trim()
   if (key !== undefined && value !== '') fields[key] = value
 }
