@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { AUTOCONFIG_PATHS } from '../src/routes/autoconfig.js'
 import { autoconfigViolations, parseAutoconfig } from './helpers/autoconfig-rules.js'
 import { appFor, BUNDLED_CONFIG, baseConfig } from './helpers/settings.js'
-import { readFileSync } from 'node:fs'
 
 const bundled = readFileSync(BUNDLED_CONFIG, 'utf8')
 

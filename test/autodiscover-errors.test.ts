@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 
 type Tap = Test
+
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logging/logger.js'
 import { errorTime, serverIdFor } from '../src/render/autodiscover-error.js'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
-import { startServer } from '../src/server.js'
+import { startLocalServer } from './helpers/local-server.js'
 import { appFor, BUNDLED_CONFIG, baseConfig } from './helpers/settings.js'
 
 const bundled = readFileSync(BUNDLED_CONFIG, 'utf8')
@@ -98,13 +98,7 @@ t.test('without a public URL the POX URL is the domain autodiscover host; redire
 })
 
 t.test('a real server answers both forms', async (t) => {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 1000,
-  })
+  const server = await startLocalServer()
   t.teardown(() => server.close())
   const query = await fetch(
     `${server.url}/autodiscover/autodiscover.json?Email=alice%40example.com&Protocol=Autodiscoverv1`,

@@ -1,18 +1,11 @@
 // POX Autodiscover over a real socket: what curl, Outlook and FairEmail see, headers included.
 import t from 'tap'
-import { startServer } from '../src/server.js'
 import { activeSyncBody, outlookBody } from './helpers/autodiscover-requests.js'
 import { parsePox, poxViolations } from './helpers/autodiscover-rules.js'
-import { BUNDLED_CONFIG } from './helpers/settings.js'
+import { startLocalServer } from './helpers/local-server.js'
 
 t.test('a real server answers POX Autodiscover POSTs and GETs', async (t) => {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 1000,
-  })
+  const server = await startLocalServer()
   t.teardown(() => server.close())
   const url = `${server.url}/Autodiscover/Autodiscover.xml`
   const post = async (body: string, type: string) => {

@@ -8,8 +8,8 @@ import t from 'tap'
 import { CLIENT_FAMILIES } from '../src/check/client-families.js'
 import { formatReports } from '../src/check/format-report.js'
 import type { FamilyReport } from '../src/check/types.js'
-import { startServer } from '../src/server.js'
 import { runInProcess as inProcess, spawnCli } from './helpers/cli.js'
+import { startLocalServer } from './helpers/local-server.js'
 import { BUNDLED_CONFIG } from './helpers/settings.js'
 
 // Four real processes, each loading tap's TypeScript loader: allow for a busy 2-core machine.
@@ -30,13 +30,7 @@ const reportsOf = (stdout: string) => (JSON.parse(stdout) as { reports: FamilyRe
 t.test(
   'real processes: a passing check, a usage mistake, a broken config, a running deployment',
   async (t) => {
-    const server = await startServer({
-      configPath: BUNDLED_CONFIG,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      shutdownTimeoutMs: 1000,
-    })
+    const server = await startLocalServer()
     t.teardown(() => server.close())
     const dir = t.testdir({
       'broken.yaml': 'provider: {id: "not a host", name: B, shortName: B}\ndomains: [{name: b.example}]\n',

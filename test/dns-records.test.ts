@@ -5,7 +5,7 @@ import { stringify } from 'yaml'
 import { runCli } from '../src/cli/run-cli.js'
 import { expectedRecords, findServiceHost } from '../src/dns/expected-records.js'
 import { formatRdata, formatZone, zoneJson } from '../src/dns/format-zone.js'
-import { baseConfig, BUNDLED_CONFIG, loadConfig } from './helpers/settings.js'
+import { BUNDLED_CONFIG, baseConfig, loadConfig } from './helpers/settings.js'
 import { runCliHere, spawnCli } from './helpers/spawn-cli.js'
 
 // Spawned CLI processes load the TypeScript loader: seconds each on a busy 2-core machine.

@@ -3,9 +3,9 @@
 import t from 'tap'
 import { stringify } from 'yaml'
 import { runCli } from '../src/cli/run-cli.js'
-import { startServer } from '../src/server.js'
 import { startDnsServer } from './helpers/dns-server.js'
 import { configFor, SERVICE, ZONES } from './helpers/doctor-zones.js'
+import { startLocalServer } from './helpers/local-server.js'
 import { runCliHere, spawnCli } from './helpers/spawn-cli.js'
 import { makeCertificates, startTlsFront } from './helpers/tls-fixture.js'
 
@@ -21,13 +21,7 @@ const certs = makeCertificates(
   certified.flatMap((d) => [`autoconfig.${d}.test`, `autodiscover.${d}.test`]),
 )
 const dns = await startDnsServer(ZONES)
-const service = await startServer({
-  configPath: `${dir}/service.yaml`,
-  host: '127.0.0.1',
-  port: 0,
-  logLevel: 'silent',
-  shutdownTimeoutMs: 1000,
-})
+const service = await startLocalServer({ configPath: `${dir}/service.yaml` })
 const front = await startTlsFront(certs, Number(new URL(service.url).port))
 t.teardown(async () => {
   await front.close()

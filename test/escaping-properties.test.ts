@@ -4,8 +4,8 @@ import fc from 'fast-check'
 import t from 'tap'
 import { parseAddress } from '../src/common/address.js'
 import { activeSyncBody, outlookBody } from './helpers/autodiscover-requests.js'
-import { parseStrictXml } from './helpers/strict-xml.js'
 import { appFor, baseConfig } from './helpers/settings.js'
+import { parseStrictXml } from './helpers/strict-xml.js'
 
 // Each property builds documents a few hundred times; the margin is for a machine shared with other runs.
 t.setTimeout(180_000)

@@ -3,7 +3,7 @@ import t from 'tap'
 import { DNS_NAMESPACE, nameUuid } from '../src/common/name-uuid.js'
 import { renderPlist } from '../src/render/plist.js'
 import { profileViolations } from './helpers/apple-rules.js'
-import { DAV, type Json, fetchProfile, profileOf, withDefaults } from './helpers/mobileconfig.js'
+import { DAV, fetchProfile, type Json, profileOf, withDefaults } from './helpers/mobileconfig.js'
 import { parsePlist, plain } from './helpers/plist.js'
 import { baseConfig } from './helpers/settings.js'
 

@@ -1,5 +1,7 @@
 // Apple profiles are prepared per profile at load time (issue 9): filling the template must give
 // exactly the bytes the renderer gives for the same address, whatever the profile and the address.
+
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { profileIds, renderMobileconfig } from '../src/render/mobileconfig.js'
 import { resolveAddress } from '../src/resolve/resolve-account.js'
@@ -7,7 +9,6 @@ import { fillMobileconfig } from '../src/state/mobileconfig-documents.js'
 import { createSnapshot, documentsFor } from '../src/state/snapshot.js'
 import { DAV, type Json, POP_ONLY, withDefaults } from './helpers/mobileconfig.js'
 import { BUNDLED_CONFIG, loadConfig } from './helpers/settings.js'
-import { readFileSync } from 'node:fs'
 
 const server = (type: string, hostname: string, port: number, username?: string) => ({
   type,

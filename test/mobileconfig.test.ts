@@ -4,12 +4,12 @@ import {
   DAV,
   type Json,
   POP_ONLY,
-  payloadTypes,
   payloads,
+  payloadTypes,
   profileOf,
   withDefaults,
 } from './helpers/mobileconfig.js'
-import { type TypedValue, keyTypes, plain } from './helpers/plist.js'
+import { keyTypes, plain, type TypedValue } from './helpers/plist.js'
 import { baseConfig, loadConfig } from './helpers/settings.js'
 
 const MAIL_TYPES = {

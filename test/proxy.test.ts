@@ -1,7 +1,7 @@
 import t from 'tap'
-import { isCertificateName } from '../src/routes/tls-allowed.js'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logging/logger.js'
+import { isCertificateName } from '../src/routes/tls-allowed.js'
 import { createSnapshot } from '../src/state/snapshot.js'
 import { SnapshotStore } from '../src/state/snapshot-store.js'
 import { appFor, baseConfig, loadConfig } from './helpers/settings.js'

@@ -1,11 +1,11 @@
 // Issue 5: per-client rate limiting: token buckets, 429 with Retry-After, exemptions, reload, proxies.
 import t from 'tap'
+import { buildApp } from '../src/app.js'
 import { clientKey, RateLimiter } from '../src/http/rate-limit.js'
+import { createLogger } from '../src/logging/logger.js'
 import { buildRateLimit, DEFAULT_RATE_LIMIT } from '../src/settings/service-limits.js'
 import { createSnapshot } from '../src/state/snapshot.js'
 import { SnapshotStore } from '../src/state/snapshot-store.js'
-import { buildApp } from '../src/app.js'
-import { createLogger } from '../src/logging/logger.js'
 import { appFor, baseConfig, loadConfig } from './helpers/settings.js'
 
 const AUTOCONFIG = '/mail/config-v1.1.xml?emailaddress=alice@test.example'

@@ -1,11 +1,11 @@
 import { once } from 'node:events'
 import { connect } from 'node:net'
 import t from 'tap'
-import { readServerEnv, startServer } from '../src/server.js'
 import { AUTOCONFIG_PATHS } from '../src/routes/autoconfig.js'
+import { readServerEnv } from '../src/server.js'
 import { autoconfigViolations } from './helpers/autoconfig-rules.js'
 import { httpRequest } from './helpers/http.js'
-import { BUNDLED_CONFIG } from './helpers/settings.js'
+import { startLocalServer } from './helpers/local-server.js'
 
 t.test('environment', async (t) => {
   t.same(readServerEnv({}), {
@@ -40,13 +40,7 @@ t.test('environment', async (t) => {
 })
 
 t.test('the real server answers autoconfig over HTTP on a free port', async (t) => {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 2000,
-  })
+  const server = await startLocalServer({ shutdownTimeoutMs: 2000 })
   t.teardown(() => server.close())
   for (const path of AUTOCONFIG_PATHS.slice(0, 3)) {
     const res = await fetch(`${server.url}${path}?emailaddress=alice@example.com`)
@@ -65,26 +59,14 @@ t.test('the real server answers autoconfig over HTTP on a free port', async (t) 
 })
 
 t.test('close stops accepting connections', async (t) => {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 50,
-  })
+  const server = await startLocalServer({ shutdownTimeoutMs: 50 })
   t.equal((await fetch(`${server.url}/healthz`)).status, 200)
   await server.close()
   await t.rejects(fetch(`${server.url}/healthz`))
 })
 
 t.test('the shutdown deadline cuts connections that never finish their request', async (t) => {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 50,
-  })
+  const server = await startLocalServer({ shutdownTimeoutMs: 50 })
   const { port } = new URL(server.url)
   const socket = connect(Number(port), '127.0.0.1')
   await once(socket, 'connect')
@@ -96,16 +78,9 @@ t.test('the shutdown deadline cuts connections that never finish their request',
 })
 
 t.test('a broken config refuses to start', async (t) => {
-  await t.rejects(
-    startServer({
-      configPath: '/nonexistent.yaml',
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      shutdownTimeoutMs: 50,
-    }),
-    { name: 'SettingsError' },
-  )
+  await t.rejects(startLocalServer({ configPath: '/nonexistent.yaml', shutdownTimeoutMs: 50 }), {
+    name: 'SettingsError',
+  })
 })
 
 t.test('a config with warnings starts and serves', async (t) => {
@@ -113,13 +88,7 @@ t.test('a config with warnings starts and serves', async (t) => {
     'warn.yaml':
       'provider: {id: mail.w.example, name: W, shortName: W}\ndefaults:\n  incoming: [{type: imap, hostname: imap.w.example, port: 1993, security: tls}]\n  outgoing: [{type: smtp, hostname: smtp.w.example, port: 587, security: starttls}]\ndomains: [{name: w.example}]\n',
   })
-  const server = await startServer({
-    configPath: `${dir}/warn.yaml`,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 50,
-  })
+  const server = await startLocalServer({ configPath: `${dir}/warn.yaml`, shutdownTimeoutMs: 50 })
   t.teardown(() => server.close())
   const res = await httpRequest(`${server.url}/mail/config-v1.1.xml`, {
     headers: { host: 'autoconfig.w.example' },

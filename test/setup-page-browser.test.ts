@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { chromium } from 'playwright-core'
 import t from 'tap'
-import { startServer } from '../src/server.js'
-import { BUNDLED_CONFIG } from './helpers/settings.js'
+import { startLocalServer } from './helpers/local-server.js'
 
 // Starting Chromium takes a few seconds, more on a busy 2-core machine.
 t.setTimeout(120_000)
@@ -16,13 +15,7 @@ const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
 if (!existsSync(CHROMIUM)) {
   t.fail(`${CHROMIUM} is missing: run scripts/install-system-deps.sh as root (Debian package chromium)`)
 } else {
-  const server = await startServer({
-    configPath: BUNDLED_CONFIG,
-    host: '127.0.0.1',
-    port: 0,
-    logLevel: 'silent',
-    shutdownTimeoutMs: 1000,
-  })
+  const server = await startLocalServer()
   const port = new URL(server.url).port
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

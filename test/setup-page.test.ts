@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { AUTOCONFIG_PATHS } from '../src/routes/autoconfig.js'
-import { readPage, pairsOf, rowsOf } from './helpers/html-page.js'
+import { pairsOf, readPage, rowsOf } from './helpers/html-page.js'
 import { appFor, BUNDLED_CONFIG, baseConfig } from './helpers/settings.js'
 
 const bundled = appFor(readFileSync(BUNDLED_CONFIG, 'utf8'))

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { el, escapeXml, renderXmlDocument } from '../src/render/xml.js'
 import { compileTemplate, fillTemplate, fillTemplateBytes } from '../src/render/template.js'
+import { el, escapeXml, renderXmlDocument } from '../src/render/xml.js'
 import { parseXml } from './helpers/xml.js'
 
 t.test('escaping covers the five specials and drops characters XML cannot carry', async (t) => {

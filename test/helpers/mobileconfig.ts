@@ -1,4 +1,4 @@
-import { type TypedValue, parsePlist, plain } from './plist.js'
+import { parsePlist, plain, type TypedValue } from './plist.js'
 import { appFor, baseConfig } from './settings.js'
 
 export type Json = Record<string, unknown>
