@@ -57,6 +57,17 @@ function serverFactory(lane: DirectLane, https: HttpsOptions | undefined) {
   }
 }
 
+/** One callback hook for the log line and the metrics: no promise per request (issue 9). */
+function recordResponses(app: FastifyInstance, record: ReturnType<typeof responseRecorder>): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const { id, method, url, headers } = request
+    const { statusCode: status, elapsedTime: ms } = reply
+    const routeUrl = request.routeOptions.url
+    record({ reqId: id, method, url, routeUrl, userAgent: headers['user-agent'], status, ms })
+    done()
+  })
+}
+
 /** Builds the app from a snapshot store. Never listens: server.ts does, and tests use inject(). */
 export function buildApp(options: AppOptions): FastifyInstance {
   const { store, logger, metrics } = options
@@ -90,22 +101,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance
   const routes = registerHardening(app, guard, store.current.settings.service.limits)
   app.register(formbody)
-  // One callback hook for the log line and the metrics: no promise per request (issue 9).
-  const record = responseRecorder(logger, metrics)
-  app.addHook('onResponse', (request, reply, done) => {
-    const { id, method, url, headers } = request
-    const { statusCode: status, elapsedTime: ms } = reply
-    record({
-      reqId: id,
-      method,
-      url,
-      routeUrl: request.routeOptions.url,
-      userAgent: headers['user-agent'],
-      status,
-      ms,
-    })
-    done()
-  })
+  recordResponses(app, responseRecorder(logger, metrics))
   if (metrics !== undefined && options.metricsRoute !== false) registerMetricsRoute(app, metrics)
   app.setErrorHandler((error, _request, reply) => sendError(reply, error))
   app.setNotFoundHandler(notFoundHandler(routes))

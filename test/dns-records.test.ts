@@ -2,11 +2,11 @@
 // with the settings they came from (CLIENTS.md §4, RFC 6186, RFC 8314, RFC 6764).
 import t from 'tap'
 import { stringify } from 'yaml'
-import { runCli } from '../src/cli/run-cli.js'
 import { expectedRecords, findServiceHost } from '../src/dns/expected-records.js'
 import { formatRdata, formatZone, zoneJson } from '../src/dns/format-zone.js'
+import { runInProcess } from './helpers/cli.js'
 import { BUNDLED_CONFIG, baseConfig, loadConfig } from './helpers/settings.js'
-import { runCliHere, spawnCli } from './helpers/spawn-cli.js'
+import { spawnCli } from './helpers/spawn-cli.js'
 
 // Spawned CLI processes load the TypeScript loader: seconds each on a busy 2-core machine.
 t.setTimeout(180_000)
@@ -158,20 +158,14 @@ t.test('TXT strings are quoted and escaped as RFC 1035 §5.1 says', async (t) =>
 t.test('the CLI prints zone lines, JSON, and every domain with --all', async (t) => {
   const dir = t.testdir({ 'mailsetup.yaml': stringify(config), 'nopublic.yaml': stringify(baseConfig()) })
   const env = { MAILSETUP_CONFIG: `${dir}/mailsetup.yaml` }
-  const one = await runCliHere(runCli, ['dns', 'Test.Example', '--ttl', '300'], env)
+  const one = await runInProcess(['dns', 'Test.Example', '--ttl', '300'], env)
   t.equal(one.code, 0)
   const { settings } = loadConfig(config)
   t.equal(
     one.stdout,
     formatZone('test.example', expectedRecords(settings, 'test.example', findServiceHost(settings)!)!, 300),
   )
-  const json = await runCliHere(runCli, [
-    'dns',
-    'alias.example',
-    '--json',
-    '--config',
-    `${dir}/mailsetup.yaml`,
-  ])
+  const json = await runInProcess(['dns', 'alias.example', '--json', '--config', `${dir}/mailsetup.yaml`])
   const doc = JSON.parse(json.stdout)
   t.equal(doc.domain, 'alias.example')
   const imaps = doc.records.filter((r: { name: string }) => r.name === '_imaps._tcp.alias.example')
@@ -182,19 +176,19 @@ t.test('the CLI prints zone lines, JSON, and every domain with --all', async (t)
       ['2 0 1993 imap2.test.example.', 1993],
     ],
   )
-  const all = await runCliHere(runCli, ['dns', '--all', '--json'], env)
+  const all = await runInProcess(['dns', '--all', '--json'], env)
   t.same(
     JSON.parse(all.stdout).map((d: { domain: string }) => d.domain),
     ['test.example', 'alias.example', 'other.example', 'third.example'],
   )
-  const allZone = await runCliHere(runCli, ['dns', '--all'], env)
+  const allZone = await runInProcess(['dns', '--all'], env)
   t.same(allZone.stdout.match(/^; mailsetup: records for .*$/gm), [
     '; mailsetup: records for test.example',
     '; mailsetup: records for alias.example',
     '; mailsetup: records for other.example',
     '; mailsetup: records for third.example',
   ])
-  const missing = await runCliHere(runCli, ['dns', 'test.example', '--config', `${dir}/nopublic.yaml`])
+  const missing = await runInProcess(['dns', 'test.example', '--config', `${dir}/nopublic.yaml`])
   t.equal(missing.code, 1)
   t.match(missing.stderr, /set service\.publicUrl/)
 })
@@ -216,11 +210,11 @@ t.test('usage mistakes and bad configs: one-line errors and exit codes', async (
     ],
     [['dns', 'unknown.example'], 1, /unknown\.example is not a hosted domain or alias/],
   ]
-  const byDefault = await runCliHere(runCli, ['dns', 'example.org'], {})
+  const byDefault = await runInProcess(['dns', 'example.org'], {})
   t.equal(byDefault.code, 0, 'the bundled config by default')
   t.match(byDefault.stdout, /^autoconfig\.example\.org\. +3600 IN CNAME autodiscover\.example\.com\.$/m)
   for (const [args, code, message] of cases) {
-    const result = await runCliHere(runCli, args, env)
+    const result = await runInProcess(args, env)
     t.equal(result.code, code, args.join(' '))
     t.match(result.stderr, message)
   }

@@ -6,16 +6,15 @@ import { createServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { stringify } from 'yaml'
-import { runCli } from '../src/cli/run-cli.js'
 import { type DoctorOptions, runDoctor } from '../src/dns/doctor.js'
 import { checkServiceHost } from '../src/dns/doctor-https.js'
 import { findServiceHost } from '../src/dns/expected-records.js'
 import { Lookups } from '../src/dns/lookup.js'
 import { autoconfigProbe } from '../src/dns/service-probes.js'
 import { createSnapshot } from '../src/state/snapshot.js'
+import { runInProcess } from './helpers/cli.js'
 import { startDnsServer } from './helpers/dns-server.js'
 import { baseConfig, loadConfig } from './helpers/settings.js'
-import { runCliHere } from './helpers/spawn-cli.js'
 import { makeCertificates } from './helpers/tls-fixture.js'
 
 t.setTimeout(120_000)
@@ -205,10 +204,10 @@ t.test('doctor usage mistakes and config problems: one line, the right exit code
     [['doctor', 'test.example', '--config', `${dir}/nopublic.yaml`], 1, /set service\.publicUrl/],
   ]
   for (const [args, code, message] of cases) {
-    const result = await runCliHere(runCli, args, {})
+    const result = await runInProcess(args, {})
     t.equal(result.code, code, args.join(' '))
     t.match(result.stderr, message)
   }
-  const help = await runCliHere(runCli, ['doctor', '--help'])
+  const help = await runInProcess(['doctor', '--help'])
   t.match(help.stdout, /--connect IP\[:port\]/)
 })

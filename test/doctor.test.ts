@@ -2,11 +2,11 @@
 // one per kind of mistake) and the real mailsetup service behind TLS with a test certificate.
 import t from 'tap'
 import { stringify } from 'yaml'
-import { runCli } from '../src/cli/run-cli.js'
+import { runInProcess } from './helpers/cli.js'
 import { startDnsServer } from './helpers/dns-server.js'
 import { configFor, SERVICE, ZONES } from './helpers/doctor-zones.js'
 import { startLocalServer } from './helpers/local-server.js'
-import { runCliHere, spawnCli } from './helpers/spawn-cli.js'
+import { spawnCli } from './helpers/spawn-cli.js'
 import { makeCertificates, startTlsFront } from './helpers/tls-fixture.js'
 
 t.setTimeout(180_000)
@@ -43,7 +43,7 @@ const common = [
 ]
 
 async function doctorJson(domain: string) {
-  const result = await runCliHere(runCli, ['doctor', domain, '--json', ...common])
+  const result = await runInProcess(['doctor', domain, '--json', ...common])
   const report = JSON.parse(result.stdout) as {
     ok: boolean
     checks: { status: string; check: string; detail: string; fix?: string }[]
@@ -175,7 +175,7 @@ t.test('HTTPS: a document that differs from the settings, a certificate for othe
 })
 
 t.test('the text report: one line per check, fixes, a count', async (t) => {
-  const result = await runCliHere(runCli, ['doctor', 'missing.test', ...common])
+  const result = await runInProcess(['doctor', 'missing.test', ...common])
   t.equal(result.code, 1)
   const lines = result.stdout.trimEnd().split('\n')
   t.equal(lines[0], 'mailsetup doctor: missing.test')
@@ -185,7 +185,7 @@ t.test('the text report: one line per check, fixes, a count', async (t) => {
   )
   t.ok(lines.includes('PASS  MX missing.test: 10 mx.provider.test'))
   t.equal(lines.at(-1), '12 passed, 0 warnings, 2 failed')
-  const one = await runCliHere(runCli, ['doctor', 'wrongport.test', ...common])
+  const one = await runInProcess(['doctor', 'wrongport.test', ...common])
   t.match(one.stdout, /^11 passed, 1 warning, 2 failed\n$/m)
 })
 

@@ -12,26 +12,3 @@ export async function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv =
   const { code, stdout, stderr } = await spawnBuilt([...args], env).done
   return { code, stdout, stderr }
 }
-
-/** Runs the CLI in this process (for coverage and speed), capturing what it prints. */
-export async function runCliHere(
-  run: (
-    argv: string[],
-    io: { stdout: (s: string) => void; stderr: (s: string) => void; env: NodeJS.ProcessEnv },
-  ) => Promise<number>,
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<CliResult> {
-  let stdout = ''
-  let stderr = ''
-  const code = await run(args, {
-    stdout: (s) => {
-      stdout += s
-    },
-    stderr: (s) => {
-      stderr += s
-    },
-    env,
-  })
-  return { code, stdout, stderr }
-}
