@@ -134,6 +134,9 @@ export async function startServer(
   logger.info({ config: config.configPath, domains: loaded.settings.domains.length }, 'settings loaded')
   // Start-up lines now rather than within the output's 200 ms: operators and scripts wait for them.
   logger.flush()
+  // prom-client is loaded now that requests are served (metrics.ts); failing to load it is a broken
+  // install, which ends the process as failing to load any other module would.
+  void metrics.start()
   const close = async () => {
     ready = false
     live.stop()

@@ -170,7 +170,7 @@ t.test('the real server counts reloads and serves metrics on METRICS_PORT', asyn
 t.test('latencies fall into the right buckets', async (t) => {
   const metrics = new Metrics(new SnapshotStore(createSnapshot(loadConfig(baseConfig()))))
   for (const ms of [0.3, 0.5, 3, 3, 5000]) metrics.requests.observe('/healthz', undefined, 200, ms)
-  const series = parseMetrics(await metrics.registry.metrics())
+  const series = parseMetrics((await metrics.scrape()).text)
   const bucket = (le: string) =>
     series.get(`mailsetup_http_request_duration_seconds_bucket{endpoint="health",le="${le}"}`)
   t.equal(bucket('0.0005'), 2, 'a bound is inclusive')

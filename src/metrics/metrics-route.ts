@@ -3,7 +3,8 @@ import type { Metrics } from './metrics.js'
 
 /** `GET /metrics` in the Prometheus text format. */
 export function registerMetricsRoute(app: FastifyInstance, metrics: Metrics): void {
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
-  )
+  app.get('/metrics', async (_request, reply) => {
+    const { contentType, text } = await metrics.scrape()
+    return reply.type(contentType).send(text)
+  })
 }

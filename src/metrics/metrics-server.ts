@@ -21,8 +21,8 @@ export async function startMetricsServer(
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n')
       return
     }
-    metrics.registry.metrics().then((text) => {
-      response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text)
+    metrics.scrape().then(({ contentType, text }) => {
+      response.writeHead(200, { 'content-type': contentType }).end(text)
     })
   })
   await new Promise<void>((resolve, reject) => {

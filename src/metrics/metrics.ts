@@ -1,44 +1,75 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+// Everything `GET /metrics` shows. prom-client is loaded when the service already listens (or on the
+// first scrape), not during start-up: it takes longer to load than fastify's router (issue 9). Counts
+// are plain numbers from the start, so nothing is lost before it loads.
+import type { Registry } from 'prom-client'
 import type { ReloadOutcome } from '../state/reload-settings.js'
 import type { SnapshotStore } from '../state/snapshot-store.js'
+import { plainMetric } from './plain-metric.js'
 import { RequestStats } from './request-stats.js'
 
-/** Everything `GET /metrics` shows, in its own registry (tests build many). */
+export interface ScrapedMetrics {
+  readonly contentType: string
+  readonly text: string
+}
+
+const RELOAD_OUTCOMES: readonly ReloadOutcome[] = ['success', 'failure', 'unchanged']
+
+/** One registry per instance (tests build many). */
 export class Metrics {
-  readonly registry = new Registry()
-  readonly requests: RequestStats
-  readonly #reloads: Counter<'outcome'>
+  readonly requests = new RequestStats()
+  readonly #reloads = new Map<ReloadOutcome, number>(RELOAD_OUTCOMES.map((outcome) => [outcome, 0]))
+  readonly #store: SnapshotStore
+  #registry?: Promise<Registry>
 
   constructor(store: SnapshotStore) {
-    const registers = [this.registry]
-    this.requests = new RequestStats(this.registry)
-    this.#reloads = new Counter({
-      name: 'mailsetup_config_reloads_total',
-      help: 'Config reloads by outcome: success, failure (refused, old settings kept), unchanged',
-      labelNames: ['outcome'] as const,
-      registers,
-    })
-    for (const outcome of ['success', 'failure', 'unchanged'] as const) this.#reloads.labels(outcome).inc(0)
-    new Gauge({
-      name: 'mailsetup_hosted_domains',
-      help: 'Hosted domains in the settings being served (aliases not counted)',
-      registers,
-      collect() {
-        this.set(store.current.settings.domains.length)
-      },
-    })
-    new Gauge({
-      name: 'mailsetup_config_loaded_timestamp_seconds',
-      help: 'When the settings being served were loaded (Unix time)',
-      registers,
-      collect() {
-        this.set(store.current.loadedAt.getTime() / 1000)
-      },
-    })
-    collectDefaultMetrics({ register: this.registry })
+    this.#store = store
   }
 
   countReload(outcome: ReloadOutcome): void {
-    this.#reloads.labels(outcome).inc()
+    this.#reloads.set(outcome, (this.#reloads.get(outcome) as number) + 1)
+  }
+
+  /** Loads prom-client and starts its process metrics (GC, event loop delay); idempotent. */
+  start(): Promise<Registry> {
+    this.#registry ??= import('prom-client').then((client) => this.#build(client))
+    return this.#registry
+  }
+
+  /** The Prometheus text format, and its content type. */
+  async scrape(): Promise<ScrapedMetrics> {
+    const registry = await this.start()
+    return { contentType: registry.contentType, text: await registry.metrics() }
+  }
+
+  #build(client: typeof import('prom-client')): Registry {
+    const registry = new client.Registry()
+    const store = this.#store
+    this.requests.registerIn(registry)
+    registry.registerMetric(
+      plainMetric(
+        'mailsetup_config_reloads_total',
+        'counter',
+        'Config reloads by outcome: success, failure (refused, old settings kept), unchanged',
+        () => [...this.#reloads].map(([outcome, value]) => ({ value, labels: { outcome } })),
+      ),
+    )
+    registry.registerMetric(
+      plainMetric(
+        'mailsetup_hosted_domains',
+        'gauge',
+        'Hosted domains in the settings being served (aliases not counted)',
+        () => [{ value: store.current.settings.domains.length, labels: {} }],
+      ),
+    )
+    registry.registerMetric(
+      plainMetric(
+        'mailsetup_config_loaded_timestamp_seconds',
+        'gauge',
+        'When the settings being served were loaded (Unix time)',
+        () => [{ value: store.current.loadedAt.getTime() / 1000, labels: {} }],
+      ),
+    )
+    client.collectDefaultMetrics({ register: registry })
+    return registry
   }
 }

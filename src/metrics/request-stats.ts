@@ -1,16 +1,10 @@
 import type { Registry } from 'prom-client'
 import { ClientClassifier, type ClientFamily } from './client-family.js'
 import { type EndpointFamily, endpointFamily } from './endpoint-family.js'
+import { type MetricValue, plainMetric } from './plain-metric.js'
 
 // Answers are prepared at load time, so most take well under a millisecond.
 export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
-
-/** What prom-client's registry reads from a metric when it writes the text format. */
-interface MetricValue {
-  readonly value: number
-  readonly labels: Readonly<Record<string, string>>
-  readonly metricName?: string
-}
 
 /** Counts of one endpoint family: plain numbers, turned into series only when scraped. */
 class FamilyStats {
@@ -48,21 +42,22 @@ export class RequestStats {
   readonly #byFamily = new Map<EndpointFamily, FamilyStats>()
   readonly #clients = new ClientClassifier()
 
-  constructor(registry: Registry) {
+  /** Adds the two metrics to `registry`; counting starts before, at construction. */
+  registerIn(registry: Registry): void {
     registry.registerMetric(
-      this.#metric(
+      plainMetric(
         'mailsetup_http_requests_total',
         'counter',
-        () => this.#countValues(),
         'Requests answered, by endpoint family, client family (from User-Agent) and status',
+        () => this.#countValues(),
       ),
     )
     registry.registerMetric(
-      this.#metric(
+      plainMetric(
         'mailsetup_http_request_duration_seconds',
         'histogram',
-        () => this.#latencyValues(),
         'Time from request to response, by endpoint family',
+        () => this.#latencyValues(),
       ),
     )
   }
@@ -77,11 +72,6 @@ export class RequestStats {
       this.#byRoute.set(routeUrl, stats)
     }
     stats.record(this.#clients.classify(userAgent), status, ms / 1000)
-  }
-
-  #metric(name: string, type: string, values: () => MetricValue[], help: string) {
-    const get = async () => ({ name, help, type, values: values(), aggregator: 'sum' })
-    return { name, help, type, get } as unknown as Parameters<Registry['registerMetric']>[0]
   }
 
   #countValues(): MetricValue[] {

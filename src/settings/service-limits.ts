@@ -1,31 +1,7 @@
 // Limits and rate limiting of the HTTP service (`service.limits`, `service.rateLimit` in the config).
-// Defaults are chosen for a service whose requests and answers are a few KiB (issue 5).
-import { Type } from '@sinclair/typebox'
+// Their schema is in schema.ts. Defaults are chosen for a service whose requests and answers are a
+// few KiB (issue 5).
 import type { RateLimitSettings, ServiceLimits } from './model.js'
-
-const count = (maximum: number) => Type.Integer({ minimum: 1, maximum })
-
-export const LimitsSchema = Type.Object(
-  {
-    maxBodyBytes: Type.Optional(count(1024 * 1024)),
-    maxUrlLength: Type.Optional(Type.Integer({ minimum: 256, maximum: 65536 })),
-    maxHeaderBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 65536 })),
-    maxConnections: Type.Optional(count(1_000_000)),
-    headersTimeoutMs: Type.Optional(count(600_000)),
-    requestTimeoutMs: Type.Optional(count(600_000)),
-    idleTimeoutMs: Type.Optional(count(600_000)),
-    keepAliveTimeoutMs: Type.Optional(count(600_000)),
-  },
-  { additionalProperties: false },
-)
-
-export const RateLimitSchema = Type.Union([
-  Type.Object(
-    { requestsPerMinute: count(1_000_000), burst: Type.Optional(count(1_000_000)) },
-    { additionalProperties: false },
-  ),
-  Type.Null(),
-])
 
 export const DEFAULT_LIMITS: ServiceLimits = Object.freeze({
   // An Autodiscover request is a few hundred bytes.

@@ -1,10 +1,18 @@
+import { createRequire } from 'node:module'
 import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-// `Value.Errors` re-exports this function; importing it from here spares start-up the whole value
-// module (issue 9).
-import { Errors, ValueErrorType } from '@sinclair/typebox/errors'
+import type * as TypeBoxErrors from '@sinclair/typebox/errors'
+import type { ValueErrorType } from '@sinclair/typebox/errors'
+import { checkConfigShape } from './config-check.generated.js'
 import type { Problem } from './model.js'
-import { type ConfigFile, ConfigFileSchema } from './schema.js'
+import { type ConfigFile, configSchemas } from './schema.js'
+
+// TypeBox's error walk, loaded for a config that fails the check (see schema.ts). `Value.Errors`
+// re-exports this module; requiring it directly spares the whole value module.
+let errorsModule: typeof TypeBoxErrors | undefined
+const typeBoxErrors = () => {
+  errorsModule ??= createRequire(import.meta.url)('@sinclair/typebox/errors') as typeof TypeBoxErrors
+  return errorsModule
+}
 
 /** `/domains/1/incoming/0/port` → `domains[1].incoming[0].port`: the form operators read in messages. */
 export function pointerToPath(pointer: string): string {
@@ -17,6 +25,7 @@ export function pointerToPath(pointer: string): string {
 }
 
 function describe(type: ValueErrorType, schema: TSchema, message: string): string {
+  const { ValueErrorType } = typeBoxErrors()
   if (type === ValueErrorType.ObjectAdditionalProperties) return 'unknown key'
   const choices = (schema.anyOf as TSchema[] | undefined)
     ?.map((branch) => branch.const)
@@ -38,6 +47,7 @@ function* schemaErrors(
   value: unknown,
   prefix: string,
 ): Generator<{ path: string; message: string }> {
+  const { Errors, ValueErrorType } = typeBoxErrors()
   for (const error of Errors(schema, value)) {
     const branch = error.type === ValueErrorType.Union ? objectBranch(error.schema, error.value) : undefined
     if (branch === undefined) {
@@ -49,17 +59,16 @@ function* schemaErrors(
   }
 }
 
-// A compiled check answers "valid?" for 100,000 domains in milliseconds; TypeBox's error walk takes
+// The generated check answers "valid?" for 100,000 domains in milliseconds; TypeBox's error walk takes
 // seconds there, so it runs only for a config that has problems to list (issue 9).
-let compiled: ReturnType<typeof TypeCompiler.Compile<typeof ConfigFileSchema>> | undefined
+const isConfigFile = checkConfigShape as (value: unknown) => value is ConfigFile
 
 /** Every schema problem at once, one line per path (TypeBox reports each failed union branch too). */
 export function validateSchema(value: unknown): { config?: ConfigFile; problems: Problem[] } {
-  compiled ??= TypeCompiler.Compile(ConfigFileSchema)
-  if (compiled.Check(value)) return { config: value, problems: [] }
+  if (isConfigFile(value)) return { config: value, problems: [] }
   const seen = new Set<string>()
   const problems: Problem[] = []
-  for (const error of schemaErrors(ConfigFileSchema, value, '')) {
+  for (const error of schemaErrors(configSchemas().ConfigFileSchema, value, '')) {
     const path = pointerToPath(error.path)
     if (seen.has(path)) continue
     seen.add(path)

@@ -7,7 +7,7 @@ import { SnapshotStore } from '../../src/state/snapshot-store.js'
 
 export const BUNDLED_CONFIG = new URL('../../config/mailsetup.yaml', import.meta.url).pathname
 
-type Json = Record<string, unknown>
+export type Json = Record<string, unknown>
 
 /** A small valid config: one provider, IMAP+SMTP with TLS and STARTTLS, one domain. Override per test. */
 export function baseConfig(overrides: Json = {}): Json {
