@@ -7,6 +7,7 @@ import { clientView } from './http/client-address.js'
 import { createDirectLane, type DirectLane } from './http/direct-lane.js'
 import { sendError } from './http/error-status.js'
 import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/hardening.js'
+import { NO_SCHEMA_COMPILERS } from './http/no-schemas.js'
 import { RequestGuard } from './http/request-guard.js'
 import { responseRecorder } from './http/response-record.js'
 import type { Metrics } from './metrics/metrics.js'
@@ -93,6 +94,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     genReqId: requestId,
     ...fastifyLimitOptions(store.current.settings.service.limits),
     return503OnClosing: true,
+    schemaController: NO_SCHEMA_COMPILERS,
     rewriteUrl: (request) => normalizeAutodiscoverPath(request.url as string),
     // X-Forwarded-For/-Proto/-Host from these proxies only (`service.trustProxy`, at start-up).
     trustProxy: options.trustProxy as string[] | boolean | undefined,

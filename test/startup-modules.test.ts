@@ -8,7 +8,7 @@ import t from 'tap'
 import { stringify } from 'yaml'
 import { COMMANDS } from '../src/cli/commands.js'
 import { CLI_ENTRY } from './helpers/cli.js'
-import { baseConfig } from './helpers/settings.js'
+import { appFor, baseConfig } from './helpers/settings.js'
 
 const RECORDER = new URL('./helpers/record-modules.mjs', import.meta.url).pathname
 
@@ -44,7 +44,7 @@ async function modulesLoadedBy(dir: string, config: string): Promise<string[]> {
 const loads = (modules: readonly string[], pattern: RegExp) => modules.some((m) => pattern.test(m))
 
 t.test(
-  'serving a JSON config loads neither the YAML parser, nor pkijs, nor the other commands',
+  'serving a JSON config loads neither the YAML parser, TypeBox, ajv, pkijs, nor other commands',
   async (t) => {
     const dir = t.testdir()
     const config = join(dir, 'mailsetup.json')
@@ -55,6 +55,10 @@ t.test(
     t.notOk(loads(modules, /node_modules\/yaml\//), 'no YAML parser')
     t.notOk(loads(modules, /node_modules\/(pkijs|asn1js)\//), 'no CMS signing (loaded on first signature)')
     t.notOk(loads(modules, /node_modules\/@sinclair\/typebox\//), 'no TypeBox (the generated check)')
+    t.notOk(
+      loads(modules, /node_modules\/(ajv|@fastify\/ajv-compiler|@fastify\/fast-json-stringify-compiler)\//),
+      'no schema compilers',
+    )
     t.notOk(loads(modules, /dist\/(check|dns)\//), 'nothing of `check`, `dns` or `doctor`')
     t.notOk(loads(modules, /dist\/cli\/(validate|check|dns|doctor)-command\.js/), 'no other command')
     // The one-file CommonJS build: the ES module build is dozens of files, several times slower to load.
@@ -72,4 +76,13 @@ t.test('a YAML config loads the YAML parser when it is read', async (t) => {
 
 t.test('every command is listed under its own name', async (t) => {
   for (const entry of COMMANDS) t.equal((await entry.load()).name, entry.name)
+})
+
+// Fastify's schema compilers (ajv, fast-json-stringify) are not loaded: no route declares a schema.
+t.test('a route with a schema is refused with the reason, not compiled', async (t) => {
+  for (const schema of [{ querystring: { type: 'object' } }, { response: { 200: { type: 'string' } } }]) {
+    const app = appFor(baseConfig())
+    app.get('/with-schema', { schema }, async () => 'never')
+    await t.rejects(app.ready(), /schemas are not supported: mailsetup checks requests by hand/)
+  }
 })
