@@ -24,11 +24,18 @@ export interface ScaleResult {
   readonly format: 'json' | 'yaml'
   readonly configBytes: number
   readonly startupMs: number
+  /** Right after start-up. */
   readonly rssMb: number
+  /** After SETTLE_MS without requests: what the idle service keeps once V8 has given memory back. */
+  readonly settledRssMb: number
   readonly reload?: ReloadResult
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+// V8's memory reducer gives memory back to the system 8 s after the last major GC of a quiet heap
+// (--gc-memory-reducer-start-delay-ms), which comes a few seconds after start-up.
+const SETTLE_MS = 20_000
 
 /**
  * Whether the running service handles SIGHUP (reload lands with the operations issue; without a
@@ -104,6 +111,9 @@ export async function runScale(
   try {
     const rssMb = memoryOf(service.pid).rssMb
     log(`  start-up ${service.startupMs} ms, RSS ${rssMb.toFixed(0)} MB`)
+    await sleep(SETTLE_MS)
+    const settledRssMb = memoryOf(service.pid).rssMb
+    log(`  RSS after ${SETTLE_MS / 1000} s idle ${settledRssMb.toFixed(0)} MB`)
     const result = {
       domains: options.domains,
       aliases: countAliases(generate),
@@ -111,6 +121,7 @@ export async function runScale(
       configBytes: text.length,
       startupMs: service.startupMs,
       rssMb,
+      settledRssMb,
     }
     if (!withReload) return result
     const reload = catchesSighup(service.pid)

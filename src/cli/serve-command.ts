@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8'
 import { isClusterPrimary, readWorkers, releaseFailedWorker, runClusterPrimary } from '../serve-cluster.js'
 import { closeOnSignals, readServerEnv, startServer } from '../server.js'
 import { asSettingsError, formatProblem } from '../settings/problems.js'
@@ -26,6 +27,10 @@ Example:
       throw new UsageError(`serve takes no arguments (got "${args[0]}"); see mailsetup serve --help`)
     const env = readServerEnv(io.env)
     const workers = readWorkers(io.env)
+    // While settings load, nearly everything allocated survives, so V8 grows its young generation to
+    // 16 MiB per semi-space and keeps it: at 100,000 domains a quarter of the resident memory. A request
+    // leaves little garbage, for which the initial 1 MiB does as well (issue 9: RSS under 100 MB).
+    setFlagsFromString('--semi-space-growth-factor=1')
     try {
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
       closeOnSignals(await startServer(env))
