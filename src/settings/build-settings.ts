@@ -53,9 +53,14 @@ function autodiscoverRedirects(entry: DomainEntry, path: string, problems: Probl
   return out
 }
 
+// What a domain may set besides the profile keys (the schema allows no other key).
+const DOMAIN_ONLY_KEYS: ReadonlySet<string> = new Set(['name', 'aliases', 'aliasRedirect', 'redirectUrl'])
+
 function hasOverrides(entry: DomainEntry): boolean {
-  // A loop, not `some(key => …)`: no closure per domain (runs 100,000 times at start-up, issue 9).
-  for (const key of PROFILE_KEYS) if (entry[key] !== undefined) return true
+  // Over the domain's own keys, usually one or two, rather than looking up eight absent ones: this
+  // runs 100,000 times at start-up (issue 9).
+  for (const key in entry)
+    if (!DOMAIN_ONLY_KEYS.has(key) && entry[key as keyof DomainEntry] !== undefined) return true
   return false
 }
 

@@ -13,7 +13,7 @@ export interface ProfileDocuments {
   readonly autoconfigOnePerType: Template
   /** Microsoft POX Autodiscover (issue 3). */
   readonly autodiscover: AutodiscoverDocuments
-  /** Apple configuration profile, unsigned (issue 4). */
+  /** Apple configuration profile, unsigned (issue 4); prepared on first use. */
   readonly mobileconfig: MobileconfigDocuments
 }
 
@@ -33,11 +33,18 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
       (identity) => renderAutoconfig({ provider, profile, identity }, { onePerType }),
       escapeXml,
     )
+  let mobileconfig: MobileconfigDocuments | undefined
   return Object.freeze({
     autoconfig: autoconfig(false),
     autoconfigOnePerType: autoconfig(true),
     autodiscover: prepareAutodiscover(profile),
-    mobileconfig: prepareMobileconfig(provider, profile),
+    // Prepared on the profile's first Apple request, then kept with the snapshot: a profile download is
+    // a person following a link, rare next to Autodiscover traffic, and preparing both variants for
+    // every profile was half of loading's document time (issue 9: start-up with 100,000 domains).
+    get mobileconfig() {
+      mobileconfig ??= prepareMobileconfig(provider, profile)
+      return mobileconfig
+    },
   })
 }
 
