@@ -66,7 +66,7 @@ t.test('a prepared profile fills to exactly what the renderer gives', async (t) 
         identity: account.identity,
         ids,
       })
-      const documents = documentsFor(snapshot, account.profile).mobileconfig
+      const documents = documentsFor(snapshot, account.profile).mobileconfig()
       t.equal(
         fillMobileconfig(documents, account.profile, account.identity, ids),
         direct,

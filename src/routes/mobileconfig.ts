@@ -27,7 +27,7 @@ export function registerMobileconfigRoutes(app: FastifyInstance, context: RouteC
     const account = resolveAddress(snapshot.settings, address)
     const { identity } = account
     const ids = profileIds(snapshot.settings.provider, identity.address)
-    const documents = documentsFor(snapshot, account.profile).mobileconfig
+    const documents = documentsFor(snapshot, account.profile).mobileconfig()
     const profile = fillMobileconfig(documents, account.profile, identity, ids)
     // Signed when the operator configured an identity; unsigned profiles show as "Not Verified".
     const signing = snapshot.settings.service.profileSigning

@@ -14,7 +14,7 @@ export interface ProfileDocuments {
   /** Microsoft POX Autodiscover (issue 3). */
   readonly autodiscover: AutodiscoverDocuments
   /** Apple configuration profile, unsigned (issue 4); prepared on first use. */
-  readonly mobileconfig: MobileconfigDocuments
+  readonly mobileconfig: () => MobileconfigDocuments
 }
 
 /** Settings plus everything prepared from them: what a request reads, swapped whole on reload. */
@@ -40,8 +40,9 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
     autodiscover: prepareAutodiscover(profile),
     // Prepared on the profile's first Apple request, then kept with the snapshot: a profile download is
     // a person following a link, rare next to Autodiscover traffic, and preparing both variants for
-    // every profile was half of loading's document time (issue 9: start-up with 100,000 domains).
-    get mobileconfig() {
+    // every profile was half of loading's document time (issue 9: start-up with 100,000 domains). A
+    // function rather than a getter: the documents every request reads stay plain data properties.
+    mobileconfig: () => {
       mobileconfig ??= prepareMobileconfig(provider, profile)
       return mobileconfig
     },
