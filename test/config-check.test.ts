@@ -6,6 +6,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import fc from 'fast-check'
 import t from 'tap'
 import { parse } from 'yaml'
+import { PROFILE_KEYS } from '../src/settings/build-profile.js'
+import { DOMAIN_ONLY_KEYS } from '../src/settings/build-settings.js'
 import { checkConfigShape } from '../src/settings/config-check.generated.js'
 import { configCheckModule, GENERATED_CHECK_FILE } from '../src/settings/config-check-source.js'
 import { configSchemas } from '../src/settings/schema.js'
@@ -115,3 +117,12 @@ t.test('a config failing the check lists its problems through TypeBox, as before
   t.equal(config, undefined)
   t.same(problems, [{ path: 'domains[0].port', message: 'unknown key' }])
 })
+
+// buildSettings tells a domain with overrides by its keys outside DOMAIN_ONLY_KEYS.
+t.test(
+  "a domain's keys are the domain-only keys and the profile keys, as the schema lists them",
+  async (t) => {
+    const schemaKeys = Object.keys(configSchemas().DomainSchema.properties).sort()
+    t.same([...DOMAIN_ONLY_KEYS, ...PROFILE_KEYS].sort(), schemaKeys)
+  },
+)

@@ -4,6 +4,10 @@ import { closeOnSignals, readServerEnv, startServer } from '../server.js'
 import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
 
+// V8's young generation while settings load (kept at its initial size), and V8's default after.
+const LOADING_YOUNG_GENERATION = '--semi-space-growth-factor=1'
+const SERVING_YOUNG_GENERATION = '--semi-space-growth-factor=2'
+
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the HTTP service (what `npm start` runs)',
@@ -31,11 +35,11 @@ Example:
     // 16 MiB per semi-space, and an idle service kept it: at 100,000 domains a quarter of its resident
     // memory (issue 9: RSS under 100 MB). Growth is allowed again once serving: with 1 MiB for good, an
     // Autodiscover POST cost three times the garbage collection (measured, 13 µs instead of 4).
-    setFlagsFromString('--semi-space-growth-factor=1')
+    setFlagsFromString(LOADING_YOUNG_GENERATION)
     try {
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
       closeOnSignals(await startServer(env))
-      setFlagsFromString('--semi-space-growth-factor=2')
+      setFlagsFromString(SERVING_YOUNG_GENERATION)
       return EXIT_OK
     } catch (thrown) {
       releaseFailedWorker()

@@ -53,8 +53,14 @@ function autodiscoverRedirects(entry: DomainEntry, path: string, problems: Probl
   return out
 }
 
-// What a domain may set besides the profile keys (the schema allows no other key).
-const DOMAIN_ONLY_KEYS: ReadonlySet<string> = new Set(['name', 'aliases', 'aliasRedirect', 'redirectUrl'])
+// What a domain may set besides the profile keys (the schema allows no other key; a test holds the
+// two lists to the schema).
+export const DOMAIN_ONLY_KEYS: ReadonlySet<string> = new Set([
+  'name',
+  'aliases',
+  'aliasRedirect',
+  'redirectUrl',
+])
 
 function hasOverrides(entry: DomainEntry): boolean {
   // Over the domain's own keys, usually one or two, rather than looking up eight absent ones: this
