@@ -1,12 +1,8 @@
-import { setFlagsFromString } from 'node:v8'
 import { isClusterPrimary, readWorkers, releaseFailedWorker, runClusterPrimary } from '../serve-cluster.js'
 import { closeOnSignals, readServerEnv, startServer } from '../server.js'
 import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
-
-// V8's young generation while settings load (kept at its initial size), and V8's default after.
-const LOADING_YOUNG_GENERATION = '--semi-space-growth-factor=1'
-const SERVING_YOUNG_GENERATION = '--semi-space-growth-factor=2'
+import { allowYoungGenerationGrowth, collectGarbage, keepYoungGenerationSmall } from './v8-memory.js'
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -31,15 +27,13 @@ Example:
       throw new UsageError(`serve takes no arguments (got "${args[0]}"); see mailsetup serve --help`)
     const env = readServerEnv(io.env)
     const workers = readWorkers(io.env)
-    // While settings load, nearly everything allocated survives, so V8 grows its young generation to
-    // 16 MiB per semi-space, and an idle service kept it: at 100,000 domains a quarter of its resident
-    // memory (issue 9: RSS under 100 MB). Growth is allowed again once serving: with 1 MiB for good, an
-    // Autodiscover POST cost three times the garbage collection (measured, 13 µs instead of 4).
-    setFlagsFromString(LOADING_YOUNG_GENERATION)
+    // Memory right after start is what the service keeps, not what loading used (v8-memory.ts).
+    keepYoungGenerationSmall()
     try {
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
       closeOnSignals(await startServer(env))
-      setFlagsFromString(SERVING_YOUNG_GENERATION)
+      allowYoungGenerationGrowth()
+      collectGarbage()
       return EXIT_OK
     } catch (thrown) {
       releaseFailedWorker()
