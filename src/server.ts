@@ -9,7 +9,7 @@ import { loadTlsContexts } from './http/tls-contexts.js'
 import { createLogger, isLogLevel } from './logging/logger.js'
 import { Metrics } from './metrics/metrics.js'
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.js'
-import { parseSettings, readConfigText } from './settings/load-settings.js'
+import { type LoadedSettings, parseSettings, readConfigText } from './settings/load-settings.js'
 import type { Settings } from './settings/model.js'
 import { formatProblem } from './settings/problems.js'
 import { startLiveConfig } from './state/live-config.js'
@@ -91,14 +91,27 @@ function buildParts(
   return { app, metrics, ...(certificates === undefined ? {} : { certificates }) }
 }
 
+/**
+ * The settings and the digest that live reload compares against. The text itself goes out of scope
+ * here: held by startServer's frame until it returns, 5.5 MB at 100,000 domains outlived the
+ * collection before listening.
+ */
+function readSettings(path: string): { loaded: LoadedSettings; digest: string } {
+  const text = readConfigText(path)
+  return { loaded: parseSettings(text, path), digest: digestOf(text) }
+}
+
+export interface StartOptions {
+  /** Where the logs go (default: standard output). */
+  readonly logDestination?: DestinationStream
+  /** Runs once everything is built, just before listening (`serve` collects loading's garbage). */
+  readonly beforeListen?: () => void
+}
+
 /** Loads settings (throws SettingsError with every problem), builds the app and listens. */
-export async function startServer(
-  config: ServerEnv,
-  logDestination?: DestinationStream,
-): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel as LevelWithSilent, logDestination)
-  const text = readConfigText(config.configPath)
-  const loaded = parseSettings(text, config.configPath)
+export async function startServer(config: ServerEnv, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel as LevelWithSilent, options.logDestination)
+  const { loaded, digest } = readSettings(config.configPath)
   for (const warning of loaded.warnings) logger.warn(formatProblem(config.configPath, warning))
   let ready = true
   const store = new SnapshotStore(createSnapshot(loaded))
@@ -111,7 +124,7 @@ export async function startServer(
     path: config.configPath,
     store,
     logger,
-    digest: digestOf(text),
+    digest,
     prepare: prepareNetworkReload(
       loaded.settings.service,
       certificates,
@@ -122,6 +135,8 @@ export async function startServer(
   })
   let url: string
   try {
+    await app.ready()
+    options.beforeListen?.()
     url = await app.listen({ host: config.host, port: config.port })
   } catch (error) {
     live.stop()

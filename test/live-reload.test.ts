@@ -14,7 +14,7 @@ const ADDRESS = 'alice@test.example'
 async function serve(t: Test, configPath: string) {
   const logs = captureLogs()
   const env = { configPath, host: '127.0.0.1', port: 0, logLevel: 'info', shutdownTimeoutMs: 2000 }
-  const server: RunningServer = await startServer(env, logs.stream)
+  const server: RunningServer = await startServer(env, { logDestination: logs.stream })
   t.teardown(() => server.close())
   return { server, logs }
 }

@@ -184,7 +184,7 @@ t.test('built-in HTTPS serves each domain its certificate and reloads them', asy
   writeFileSync(path, stringify(tlsConfig(files, { trustProxy: ['loopback'] })))
   const logs = captureLogs()
   const env = { configPath: path, host: '127.0.0.1', port: 0, logLevel: 'info', shutdownTimeoutMs: 1000 }
-  const server = await startServer(env, logs.stream)
+  const server = await startServer(env, { logDestination: logs.stream })
   t.teardown(server.close)
   t.match(server.url, /^https:\/\//)
   const port = Number(new URL(server.url).port)

@@ -27,13 +27,12 @@ Example:
       throw new UsageError(`serve takes no arguments (got "${args[0]}"); see mailsetup serve --help`)
     const env = readServerEnv(io.env)
     const workers = readWorkers(io.env)
-    // Memory right after start is what the service keeps, not what loading used (v8-memory.ts).
+    // Memory once listening is what the service keeps, not what loading used (v8-memory.ts).
     keepYoungGenerationSmall()
     try {
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
-      closeOnSignals(await startServer(env))
+      closeOnSignals(await startServer(env, { beforeListen: collectGarbage }))
       allowYoungGenerationGrowth()
-      collectGarbage()
       return EXIT_OK
     } catch (thrown) {
       releaseFailedWorker()

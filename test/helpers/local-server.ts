@@ -12,5 +12,5 @@ export function startLocalServer(options: Partial<ServerEnv> = {}, logs?: Destin
     shutdownTimeoutMs: 1000,
     ...options,
   }
-  return startServer(env, logs)
+  return startServer(env, { logDestination: logs })
 }
