@@ -4,7 +4,7 @@ import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const ROOT = new URL('..', import.meta.url).pathname
-export const CLI = join(ROOT, 'dist/cli.js')
+export const CLI = join(ROOT, 'dist/mailsetup.js')
 
 export interface ServiceProcess {
   readonly url: string
@@ -39,7 +39,7 @@ function exited(child: ChildProcess): Promise<void> {
   })
 }
 
-/** `node dist/cli.js serve` on a free loopback port, with production's log level. */
+/** `node dist/mailsetup.js serve` (what the image runs) on a free loopback port, with production's log level. */
 export async function startService(
   config: string,
   logFile: string,

@@ -27,11 +27,15 @@ const IMAGE_ENV = Object.fromEntries(
   ),
 ) as Record<string, string>
 
-t.test('the image runs `node dist/cli.js serve` with its config in /etc/mailsetup', async (t) => {
-  t.same(CMD, ['node', 'dist/cli.js', 'serve'])
+t.test('the image runs `node dist/mailsetup.js serve` with its config in /etc/mailsetup', async (t) => {
+  t.same(CMD, ['node', 'dist/mailsetup.js', 'serve'])
   t.equal(IMAGE_ENV.MAILSETUP_CONFIG, '/etc/mailsetup/mailsetup.yaml')
   t.equal(IMAGE_ENV.PORT, '8080')
-  t.match(readFileSync(join(root, 'README.md'), 'utf8'), 'node dist/cli.js serve', 'the README names the CMD')
+  t.match(readFileSync(join(root, 'README.md'), 'utf8'), 'node dist/mailsetup.js serve', 'the README names the CMD')
+  // The bundle (scripts/bundle.mjs) is what production runs, however it is started.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  t.equal(pkg.scripts.start, 'node dist/mailsetup.js serve', 'npm start runs the same')
+  t.equal(pkg.bin.mailsetup, 'dist/mailsetup.js', 'so does the package bin')
 })
 
 interface Served {
