@@ -2,10 +2,12 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import t from 'tap'
 import { AUTOCONFIG_PATHS } from '../src/routes/autoconfig.js'
-import { readServerEnv } from '../src/server.js'
+import { readServerEnv, startServer } from '../src/server.js'
 import { autoconfigViolations } from './helpers/autoconfig-rules.js'
 import { httpRequest } from './helpers/http.js'
 import { startLocalServer } from './helpers/local-server.js'
+import { captureLogs } from './helpers/ops.js'
+import { BUNDLED_CONFIG } from './helpers/settings.js'
 
 t.test('environment', async (t) => {
   t.same(readServerEnv({}), {
@@ -94,4 +96,31 @@ t.test('a config with warnings starts and serves', async (t) => {
     headers: { host: 'autoconfig.w.example' },
   })
   t.match(res.body, /<port>1993<\/port>/)
+})
+
+t.test('beforeListen runs once, after loading and before the server listens', async (t) => {
+  const logs = captureLogs()
+  const seen: string[][] = []
+  const env = {
+    configPath: BUNDLED_CONFIG,
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'info',
+    shutdownTimeoutMs: 1000,
+  }
+  const server = await startServer(env, {
+    logDestination: logs.stream,
+    beforeListen: () => seen.push(logs.messages()),
+  })
+  t.teardown(() => server.close())
+  t.equal(seen.length, 1, 'called once')
+  t.notOk(
+    seen[0]?.some((message) => message.startsWith('Server listening')),
+    'nothing listened yet',
+  )
+  t.ok(
+    logs.messages().some((message) => message.startsWith('Server listening')),
+    'then it listened',
+  )
+  t.equal((await fetch(`${server.url}/readyz`)).status, 200)
 })

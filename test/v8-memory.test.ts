@@ -1,5 +1,5 @@
-// `serve` collects loading's garbage once it listens (issue 9: RSS under 100 MB at 100,000 domains);
-// the memory it gives back is measured by `npm run bench:scale`, not here.
+// `serve` collects loading's garbage just before it listens (issue 9: RSS under 100 MB at 100,000
+// domains); the memory it gives back is measured by `npm run bench:scale`, not here.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { runInNewContext } from 'node:vm'
 import t from 'tap'
