@@ -31,11 +31,31 @@ t.test('the image runs `node dist/mailsetup.js serve` with its config in /etc/ma
   t.same(CMD, ['node', 'dist/mailsetup.js', 'serve'])
   t.equal(IMAGE_ENV.MAILSETUP_CONFIG, '/etc/mailsetup/mailsetup.yaml')
   t.equal(IMAGE_ENV.PORT, '8080')
-  t.match(readFileSync(join(root, 'README.md'), 'utf8'), 'node dist/mailsetup.js serve', 'the README names the CMD')
+  t.match(
+    readFileSync(join(root, 'README.md'), 'utf8'),
+    'node dist/mailsetup.js serve',
+    'the README names the CMD',
+  )
   // The bundle (scripts/bundle.mjs) is what production runs, however it is started.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   t.equal(pkg.scripts.start, 'node dist/mailsetup.js serve', 'npm start runs the same')
   t.equal(pkg.bin.mailsetup, 'dist/mailsetup.js', 'so does the package bin')
+})
+
+t.test('the bundle runs the other commands too (the bin is the bundle)', async (t) => {
+  const bundle = join(root, 'dist/mailsetup.js')
+  const config = join(root, 'config/mailsetup.yaml')
+  const run = (...args: string[]) => spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8' })
+  const validate = run('validate', config)
+  t.equal(validate.status, 0, validate.stderr)
+  t.match(validate.stdout, /: OK \(2 domains/)
+  const check = run('check', 'alice@example.com', '--config', config, '--json')
+  t.equal(check.status, 0, check.stderr)
+  t.equal(JSON.parse(check.stdout).address, 'alice@example.com')
+  const dns = run('dns', '--all', '--config', config)
+  t.equal(dns.status, 0, dns.stderr)
+  t.match(dns.stdout, /^autoconfig\.example\.com\.\s+\d+ IN CNAME /m)
+  t.match(run('doctor', '--help').stdout, /^Usage: mailsetup doctor/)
 })
 
 interface Served {
