@@ -46,6 +46,13 @@ t.test('the Dockerfile builds in stages and runs unprivileged', async (t) => {
     t.ok(ignore.includes(entry), `.dockerignore: ${entry}`)
   for (const needed of ['src', 'config', 'package.json', 'package-lock.json'])
     t.notOk(ignore.includes(needed))
+  // Whatever the build copies from the context must reach it (scripts/bundle.mjs, for one).
+  const copied = lines
+    .filter((l) => l.startsWith('COPY ') && !l.includes('--from='))
+    .flatMap((l) => l.split(/\s+/).slice(1, -1))
+  t.ok(copied.includes('scripts/bundle.mjs'), 'the bundle script is copied')
+  for (const source of copied)
+    t.notOk(ignore.includes(source.split('/')[0] as string), `${source} is not in .dockerignore`)
 })
 
 t.test('docker-compose.yml validates and wires the proxy to mailsetup', async (t) => {
