@@ -14,6 +14,9 @@ export interface Template<K extends string = keyof Identity> {
   readonly partBytes: readonly Buffer[]
   /** Their total length in bytes. */
   readonly partLength: number
+  /** The fields the template was compiled over, and each slot as an index into them. */
+  readonly fields: readonly K[]
+  readonly slotFields: readonly number[]
 }
 
 // Private-use code points: they pass every escaper unchanged and never occur in a config.
@@ -43,7 +46,8 @@ export function compileTemplateOf<K extends string>(
   })
   const partBytes = parts.map((part) => Buffer.from(part))
   const partLength = partBytes.reduce((total, part) => total + part.length, 0)
-  return { parts, slots, escapeValue, partBytes, partLength }
+  const slotFields = slots.map((slot) => fields.indexOf(slot))
+  return { parts, slots, escapeValue, partBytes, partLength, fields, slotFields }
 }
 
 /** A template over an identity (address, local part, domain). */
@@ -69,25 +73,37 @@ export function fillTemplate<K extends string>(
 /**
  * The same document as `fillTemplate`, as UTF-8 bytes: only the filled-in values are encoded per
  * request, not the whole document (encoding a few KiB of text was the largest cost of an answer).
- * Each value is escaped once however often it appears, and written into a buffer sized for the worst
- * case (three bytes per UTF-16 unit), which is cheaper than measuring every value first.
+ * Each field is escaped and encoded once however often it appears (an address fills every server's
+ * username), and the buffer has the document's exact size, so a document under 4 KiB comes from
+ * Node's buffer pool; slots are indexes, not property names. 4.5 µs per autoconfig document before,
+ * 3 µs after (issue 9).
  */
 export function fillTemplateBytes<K extends string>(
   template: Template<K>,
   values: Readonly<Record<K, string>>,
 ): Buffer {
-  const { partBytes, slots, escapeValue } = template
-  const escaped: Partial<Record<K, string>> = {}
-  let room = template.partLength
-  for (const slot of slots) {
-    escaped[slot] ??= escapeValue(values[slot])
-    room += (escaped[slot] as string).length * 3
+  const { partBytes, slotFields, fields, escapeValue } = template
+  const encoded: (Buffer | undefined)[] = new Array(fields.length)
+  let size = template.partLength
+  for (let i = 0; i < slotFields.length; i++) {
+    const field = slotFields[i] as number
+    let bytes = encoded[field]
+    if (bytes === undefined) {
+      bytes = Buffer.from(escapeValue(values[fields[field] as K]))
+      encoded[field] = bytes
+    }
+    size += bytes.length
   }
-  const out = Buffer.allocUnsafe(room)
-  let at = (partBytes[0] as Buffer).copy(out, 0)
-  for (let i = 0; i < slots.length; i++) {
-    at += out.write(escaped[slots[i] as K] as string, at)
-    at += (partBytes[i + 1] as Buffer).copy(out, at)
+  const out = Buffer.allocUnsafe(size)
+  let at = 0
+  for (let i = 0; i < slotFields.length; i++) {
+    const part = partBytes[i] as Buffer
+    out.set(part, at)
+    at += part.length
+    const bytes = encoded[slotFields[i] as number] as Buffer
+    out.set(bytes, at)
+    at += bytes.length
   }
-  return out.subarray(0, at)
+  out.set(partBytes[slotFields.length] as Buffer, at)
+  return out
 }
