@@ -75,8 +75,8 @@ export function fillTemplate<K extends string>(
  * request, not the whole document (encoding a few KiB of text was the largest cost of an answer).
  * Each field is escaped and encoded once however often it appears (an address fills every server's
  * username), and the buffer has the document's exact size, so a document under 4 KiB comes from
- * Node's buffer pool; slots are indexes, not property names. 4.5 µs per autoconfig document before,
- * 3 µs after (issue 9).
+ * Node's buffer pool; slots are indexes, not property names (issue 9: about 1 µs less per autoconfig
+ * document, 4.6 → 3.7 µs in a tight loop).
  */
 export function fillTemplateBytes<K extends string>(
   template: Template<K>,
