@@ -28,7 +28,7 @@ t.test('a compiled template fills to exactly what the renderer gives', async (t)
       el('r', [el('a', id.address), el('l', `x-${id.localPart}`), el('d', id.domain, { at: id.domain })]),
     )
   const template = compileTemplate(render, escapeXml)
-  t.equal(template.slots.length, 4)
+  t.equal(template.slotFields.length, 4)
   for (const identity of [
     { address: 'a@b.example', localPart: 'a', domain: 'b.example' },
     { address: `o'b&<x>@b.example`, localPart: `o'b&<x>`, domain: 'b.example' },

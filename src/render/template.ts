@@ -6,15 +6,14 @@ import { IDENTITY_FIELDS, type Identity } from '../resolve/identity.js'
  * Works for any renderer that copies those values into its output unchanged (escaped, not transformed).
  */
 export interface Template<K extends string = keyof Identity> {
-  /** Literal text; `parts.length === slots.length + 1`. */
+  /** Literal text; `parts.length === slotFields.length + 1`. */
   readonly parts: readonly string[]
-  readonly slots: readonly K[]
   readonly escapeValue: (value: string) => string
   /** The parts encoded as UTF-8 once, for answers sent as bytes (`fillTemplateBytes`). */
   readonly partBytes: readonly Buffer[]
   /** Their total length in bytes. */
   readonly partLength: number
-  /** The fields the template was compiled over, and each slot as an index into them. */
+  /** The fields the template was compiled over, and each slot (between two parts) as an index into them. */
   readonly fields: readonly K[]
   readonly slotFields: readonly number[]
 }
@@ -24,10 +23,11 @@ const marker = (index: number) => `\ue000${index}\ue001`
 const MARKER = /\ue000(\d+)\ue001/
 
 // A marker's number names a field; any other number can only come from text that imitates a marker.
-function fieldAt<K extends string>(fields: readonly K[], piece: string): K {
-  const field = fields[Number(piece)]
-  if (field === undefined) throw new Error('a rendered value imitates a template marker (U+E000…U+E001)')
-  return field
+function fieldIndex(fields: readonly string[], piece: string): number {
+  const index = Number(piece)
+  if (fields[index] === undefined)
+    throw new Error('a rendered value imitates a template marker (U+E000…U+E001)')
+  return index
 }
 
 /** A template over the named values: the renderer is run once with a marker in place of each. */
@@ -39,15 +39,14 @@ export function compileTemplateOf<K extends string>(
   const marked = Object.fromEntries(fields.map((field, index) => [field, marker(index)])) as Record<K, string>
   const pieces = render(marked).split(MARKER)
   const parts: string[] = []
-  const slots: K[] = []
+  const slotFields: number[] = []
   pieces.forEach((piece, index) => {
     if (index % 2 === 0) parts.push(piece)
-    else slots.push(fieldAt(fields, piece))
+    else slotFields.push(fieldIndex(fields, piece))
   })
   const partBytes = parts.map((part) => Buffer.from(part))
   const partLength = partBytes.reduce((total, part) => total + part.length, 0)
-  const slotFields = slots.map((slot) => fields.indexOf(slot))
-  return { parts, slots, escapeValue, partBytes, partLength, fields, slotFields }
+  return { parts, escapeValue, partBytes, partLength, fields, slotFields }
 }
 
 /** A template over an identity (address, local part, domain). */
@@ -62,10 +61,10 @@ export function fillTemplate<K extends string>(
   template: Template<K>,
   values: Readonly<Record<K, string>>,
 ): string {
-  const { parts, slots, escapeValue } = template
+  const { parts, fields, slotFields, escapeValue } = template
   let out = parts[0] as string
-  for (let i = 0; i < slots.length; i++) {
-    out += escapeValue(values[slots[i] as K]) + (parts[i + 1] as string)
+  for (let i = 0; i < slotFields.length; i++) {
+    out += escapeValue(values[fields[slotFields[i] as number] as K]) + (parts[i + 1] as string)
   }
   return out
 }

@@ -1,5 +1,6 @@
 // The config file's shape, as a JSON Schema built with TypeBox. Semantic checks that a schema
-// cannot express (lengths of IDN names, URL schemes, duplicate domains) live in check-settings.ts.
+// cannot express (lengths of IDN names, URL schemes, duplicate domains) live in build-settings.ts and
+// check-*.ts.
 // Built on first use: start-up checks a config with the check generated from this schema
 // (config-check.generated.ts) and needs TypeBox, a fifth of a second to load, only to list the problems
 // of a config that fails it (issue 9).
