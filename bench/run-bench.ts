@@ -2,7 +2,7 @@
 // Numbers on a shared machine are noisy; the ratio to the bare server measured in the same run counts.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { BENCH_HELP, parseBenchOptions } from './options.js'
 import { ROOT } from './processes.js'
 import { runScale, type ScaleResult } from './scale.js'
@@ -47,9 +47,11 @@ async function main(): Promise<number> {
   }
   if (throughput !== undefined) log(`\n${summary(throughput.scenarios)}`)
   const results = { date: new Date().toISOString(), machine, options, throughput, scale }
-  mkdirSync(dirname(join(ROOT, options.out)), { recursive: true })
-  writeFileSync(join(ROOT, options.out), `${JSON.stringify(results, null, 2)}\n`)
-  log(`\nresults: ${options.out}`)
+  // Relative to the project (its default is bench/results/), an absolute path as given.
+  const out = resolve(ROOT, options.out)
+  mkdirSync(dirname(out), { recursive: true })
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+  log(`\nresults: ${out}`)
   return 0
 }
 

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster'
 import pino, { type Logger, type LevelWithSilent } from 'pino'
+import { LineBatch } from './line-batch.js'
 
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
@@ -9,21 +10,26 @@ export function isLogLevel(value: string): value is LevelWithSilent {
 
 /**
  * Standard output, written in blocks: under load one write per ~8 KiB of lines instead of one per
- * request line, which cost more than answering the request (issue 9). A quiet service still shows
- * every line within 200 ms, pino flushes what is left when the process exits, and a stalled reader
- * costs at most 16 MiB of buffered lines (then lines are dropped). Cluster workers (`WORKERS`) share
- * one stdout: there each line is written whole on its own, since a pipe keeps only writes of up to
- * 4 KiB from interleaving with another process's.
+ * request line, which cost more than answering the request (issue 9), and lines gathered by a
+ * `LineBatch` (line-batch.ts). A quiet service still shows every line within 200 ms, what is left is
+ * written when the process exits, and a stalled reader costs at most 16 MiB of buffered lines (then
+ * lines are dropped). One destination per process, whichever loggers share it. Cluster workers
+ * (`WORKERS`) share one stdout: there each line is written whole on its own, since a pipe keeps only
+ * writes of up to 4 KiB from interleaving with another process's.
  */
-function stdoutDestination(): pino.DestinationStream {
+function openStdout(): pino.DestinationStream {
   if (cluster.isWorker) return pino.destination({ dest: 1, sync: true })
-  return pino.destination({
-    dest: 1,
-    sync: false,
-    minLength: 8192,
-    maxLength: 16 * 2 ** 20,
-    periodicFlush: 200,
-  })
+  const target = pino.destination({ dest: 1, sync: false, minLength: 0, maxLength: 16 * 2 ** 20 })
+  const batch = new LineBatch(target, { size: 8192, flushEveryMs: 200 })
+  batch.closeAtExit()
+  return batch
+}
+
+let stdout: pino.DestinationStream | undefined
+
+function stdoutDestination(): pino.DestinationStream {
+  stdout ??= openStdout()
+  return stdout
 }
 
 /** JSON logs on stdout (or the given stream). Request lines come from http/response-record.ts. */

@@ -1,0 +1,136 @@
+// Log lines reach the output in blocks, in order, and none is lost: not when the service is quiet, not
+// when it ends, not when it is made to exit at once.
+import { spawn } from 'node:child_process'
+import t from 'tap'
+import { LineBatch, type LineTarget } from '../src/logging/line-batch.js'
+
+function fakeTarget() {
+  const writes: string[] = []
+  const calls: string[] = []
+  const target: LineTarget & { destroyed: boolean } = {
+    destroyed: false,
+    write: (text) => writes.push(text),
+    flush: (callback) => {
+      calls.push('flush')
+      callback?.()
+    },
+    flushSync: () => calls.push('flushSync'),
+  }
+  return { target, writes, calls }
+}
+
+const line = (n: number) => `{"n":${n}}\n`
+
+t.test('lines go out in blocks of at least the batch size, in their order', async (t) => {
+  const { target, writes } = fakeTarget()
+  const batch = new LineBatch(target, { size: 30, flushEveryMs: 60_000 })
+  for (let n = 0; n < 10; n++) batch.write(line(n))
+  t.ok(writes.length >= 2 && writes.length <= 4, `${writes.length} blocks for 10 short lines`)
+  for (const block of writes) t.ok(block.length >= 30, 'a block is handed over once it is full')
+  batch.flush()
+  t.equal(writes.join(''), Array.from({ length: 10 }, (_, n) => line(n)).join(''))
+})
+
+t.test('flush and flushSync hand over what is gathered, then ask the target to write it', async (t) => {
+  const { target, writes, calls } = fakeTarget()
+  const batch = new LineBatch(target, { size: 8192, flushEveryMs: 60_000 })
+  batch.write(line(1))
+  t.same(writes, [], 'a short line waits for more')
+  let flushed = false
+  batch.flush(() => {
+    flushed = true
+  })
+  t.same(writes, [line(1)])
+  t.ok(flushed, 'the callback is passed on')
+  batch.write(line(2))
+  batch.flushSync()
+  t.same(writes, [line(1), line(2)])
+  t.same(calls, ['flush', 'flushSync'])
+  batch.flush()
+  t.same(writes, [line(1), line(2)], 'nothing gathered: nothing written')
+})
+
+t.test('a quiet batch is handed over within flushEveryMs', async (t) => {
+  const { target, writes } = fakeTarget()
+  const batch = new LineBatch(target, { size: 8192, flushEveryMs: 20 })
+  batch.write(line(1))
+  await new Promise((resolve) => setTimeout(resolve, 80))
+  t.same(writes, [line(1)])
+})
+
+t.test('a closed target gets nothing and throws nothing', async (t) => {
+  const { target, writes, calls } = fakeTarget()
+  const batch = new LineBatch(target, { size: 8192, flushEveryMs: 60_000 })
+  target.destroyed = true
+  batch.write(line(1))
+  let flushed = false
+  batch.flush(() => {
+    flushed = true
+  })
+  batch.flushSync()
+  t.same(writes, [])
+  t.same(calls, [])
+  t.ok(flushed, 'flush still calls back')
+})
+
+/** Runs a script that logs through the service's own stdout logger; its output. */
+function runLogging(body: string): Promise<string> {
+  const logger = new URL('../dist/logging/logger.js', import.meta.url).href
+  const requestLine = new URL('../dist/logging/request-line.js', import.meta.url).href
+  const script = `
+    const { createLogger } = await import(${JSON.stringify(logger)})
+    const { requestLineWriter } = await import(${JSON.stringify(requestLine)})
+    const logger = createLogger('info')
+    const write = requestLineWriter(logger)
+    ${body}`
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+    })
+    child.on('error', reject)
+    child.on('close', () => resolve(output))
+  })
+}
+
+const requests = (output: string) =>
+  output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; reqId?: string })
+
+t.test('lines gathered at the end of a process are written, whichever way it ends', async (t) => {
+  const writeThree = `for (const n of [1, 2, 3]) write({ reqId: 'req-' + n, method: 'GET', path: '/', status: 200, ms: 0 })`
+  const natural = await runLogging(`${writeThree}; logger.warn('last')`)
+  t.same(
+    requests(natural).map((l) => l.reqId ?? l.msg),
+    ['req-1', 'req-2', 'req-3', 'last'],
+    'the event loop emptied',
+  )
+  const exited = await runLogging(`${writeThree}; process.exit(0)`)
+  t.same(
+    requests(exited).map((l) => l.reqId),
+    ['req-1', 'req-2', 'req-3'],
+    'process.exit()',
+  )
+  const many = await runLogging(
+    `for (let n = 0; n < 2000; n++) write({ reqId: 'req-' + n, method: 'GET', path: '/', status: 200, ms: 0 }); process.exit(0)`,
+  )
+  t.equal(requests(many).length, 2000, 'blocks already handed over and the rest, in one output')
+})
+
+t.test('a running service shows a line within a fraction of a second', async (t) => {
+  const output = await runLogging(`
+    write({ reqId: 'req-1', method: 'GET', path: '/', status: 200, ms: 0 })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    process.stdout.write('{"msg":"marker"}\\n')
+    process.exit(0)`)
+  t.same(
+    requests(output).map((l) => l.reqId ?? l.msg),
+    ['req-1', 'marker'],
+    'the line was out before the marker written 500 ms later',
+  )
+})
