@@ -1,4 +1,5 @@
 import { IDENTITY_FIELDS, type Identity } from '../resolve/identity.js'
+import { allocateDocument } from './document-buffer.js'
 
 /**
  * A rendered document split around the places where per-request values go, so a request only joins a
@@ -73,9 +74,9 @@ export function fillTemplate<K extends string>(
  * The same document as `fillTemplate`, as UTF-8 bytes: only the filled-in values are encoded per
  * request, not the whole document (encoding a few KiB of text was the largest cost of an answer).
  * Each field is escaped and encoded once however often it appears (an address fills every server's
- * username), and the buffer has the document's exact size, so a document under 4 KiB comes from
- * Node's buffer pool; slots are indexes, not property names (issue 9: about 1 µs less per autoconfig
- * document, 4.6 → 3.7 µs in a tight loop).
+ * username), and the buffer has the document's exact size, carved from a shared slab
+ * (document-buffer.ts); slots are indexes, not property names (issue 9: about 1 µs less per
+ * autoconfig document, 4.6 → 3.7 µs in a tight loop).
  */
 export function fillTemplateBytes<K extends string>(
   template: Template<K>,
@@ -93,7 +94,7 @@ export function fillTemplateBytes<K extends string>(
     }
     size += bytes.length
   }
-  const out = Buffer.allocUnsafe(size)
+  const out = allocateDocument(size)
   let at = 0
   for (let i = 0; i < slotFields.length; i++) {
     const part = partBytes[i] as Buffer
