@@ -1,5 +1,6 @@
 // Load generation with autocannon as a library, bounded in time.
 import autocannon from 'autocannon'
+import { cpuMicros } from './cpu-time.js'
 
 export interface LoadRequest {
   readonly url: string
@@ -18,12 +19,15 @@ export interface LoadResult {
   readonly errors: number
   /** Responses with another status than the expected one. */
   readonly unexpected: number
+  /** CPU time (user + system) the server process spent per request, when its pid was given. */
+  readonly cpuMicrosPerRequest?: number
 }
 
 export async function runLoad(
   target: LoadRequest,
-  options: { duration: number; connections: number; expectedStatus: number },
+  options: { duration: number; connections: number; expectedStatus: number; serverPid?: number },
 ): Promise<LoadResult> {
+  const cpuBefore = options.serverPid === undefined ? undefined : cpuMicros(options.serverPid)
   const result = await autocannon({
     url: new URL(target.path, target.url).toString(),
     method: target.method,
@@ -37,6 +41,11 @@ export async function runLoad(
   const stats = result.statusCodeStats ?? {}
   const expected = stats[String(options.expectedStatus) as `${number}`]?.count ?? 0
   const answered = Object.values(stats).reduce((sum, s) => sum + (s?.count ?? 0), 0)
+  const cpuAfter = options.serverPid === undefined ? undefined : cpuMicros(options.serverPid)
+  const cpu =
+    cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
+      ? undefined
+      : (cpuAfter - cpuBefore) / result.requests.total
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
@@ -44,5 +53,6 @@ export async function runLoad(
     requests: result.requests.total,
     errors: result.errors + result.timeouts,
     unexpected: answered - expected,
+    ...(cpu === undefined ? {} : { cpuMicrosPerRequest: cpu }),
   }
 }

@@ -83,7 +83,7 @@ export async function startService(
 export async function startBare(
   doc: { status: number; headers: Readonly<Record<string, string>>; body: Buffer },
   workDir: string,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const file = join(workDir, 'bare-document.json')
   writeFileSync(
     file,
@@ -102,6 +102,7 @@ export async function startBare(
   })
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid as number,
     stop: async () => {
       child.kill('SIGTERM')
       await exited(child)

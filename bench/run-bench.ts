@@ -18,7 +18,8 @@ function summary(scenarios: readonly ScenarioResult[]): string {
     if (wrong > 0) return `${s.name.padEnd(24)} INVALID: ${wrong} failed requests or unexpected statuses`
     const target = s.targetRatio === undefined ? '' : s.ratio >= s.targetRatio ? '  ok' : '  BELOW TARGET'
     const p99 = s.service.p99Ms < 10 ? '' : '  p99 over 10 ms'
-    return `${s.name.padEnd(24)} ${s.service.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(s.service.p50Ms).padStart(3)} ms  p99 ${String(s.service.p99Ms).padStart(3)} ms  bare ${s.bare.requestsPerSecond.toFixed(0).padStart(7)} req/s  ratio ${s.ratio.toFixed(2)}${target}${p99}`
+    const cpu = s.cpuRatio === undefined ? '' : `  CPU ratio ${s.cpuRatio.toFixed(2)}`
+    return `${s.name.padEnd(24)} ${s.service.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${String(s.service.p50Ms).padStart(3)} ms  p99 ${String(s.service.p99Ms).padStart(3)} ms  bare ${s.bare.requestsPerSecond.toFixed(0).padStart(7)} req/s  ratio ${s.ratio.toFixed(2)}${cpu}${target}${p99}`
   })
   return rows.join('\n')
 }

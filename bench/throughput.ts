@@ -17,6 +17,8 @@ export interface ScenarioResult {
   readonly bare?: LoadResult
   /** Service requests/s divided by the bare server's. */
   readonly ratio?: number
+  /** The bare server's CPU time per request divided by the service's (Linux only). */
+  readonly cpuRatio?: number
   readonly targetRatio?: number
 }
 
@@ -31,7 +33,9 @@ function median(values: readonly number[]): number {
 function combine(rounds: readonly LoadResult[]): LoadResult {
   const pick = (key: 'requestsPerSecond' | 'p50Ms' | 'p99Ms') => median(rounds.map((r) => r[key]))
   const sum = (key: 'requests' | 'errors' | 'unexpected') => rounds.reduce((total, r) => total + r[key], 0)
+  const cpu = rounds.map((r) => r.cpuMicrosPerRequest).filter((c): c is number => c !== undefined)
   return {
+    ...(cpu.length === rounds.length ? { cpuMicrosPerRequest: median(cpu) } : {}),
     requestsPerSecond: pick('requestsPerSecond'),
     p50Ms: pick('p50Ms'),
     p99Ms: pick('p99Ms'),
@@ -43,6 +47,7 @@ function combine(rounds: readonly LoadResult[]): LoadResult {
 
 const describe = (label: string, r: LoadResult) =>
   `  ${label.padEnd(8)} ${r.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms` +
+  (r.cpuMicrosPerRequest === undefined ? '' : `  CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request`) +
   (r.errors + r.unexpected > 0 ? `  ${r.errors} errors, ${r.unexpected} unexpected statuses` : '')
 
 /**
@@ -50,7 +55,7 @@ const describe = (label: string, r: LoadResult) =>
  * work on the machine hits both about equally. Each gets a warm-up first.
  */
 async function measurePair(
-  urls: { service: string; bare: string },
+  servers: { service: { url: string; pid: number }; bare: { url: string; pid: number } },
   scenario: Scenario,
   options: BenchOptions,
   log: (line: string) => void,
@@ -58,11 +63,12 @@ async function measurePair(
   const load = { connections: options.connections, expectedStatus: scenario.status }
   const rounds = { service: [] as LoadResult[], bare: [] as LoadResult[] }
   for (const which of ['service', 'bare'] as const)
-    await runLoad({ ...scenario, url: urls[which] }, { ...load, duration: options.warmup })
+    await runLoad({ ...scenario, url: servers[which].url }, { ...load, duration: options.warmup })
   for (let round = 0; round < ROUNDS; round++) {
     for (const which of ['service', 'bare'] as const) {
       const duration = Math.max(1, Math.round(options.duration / ROUNDS))
-      rounds[which].push(await runLoad({ ...scenario, url: urls[which] }, { ...load, duration }))
+      const { url, pid } = servers[which]
+      rounds[which].push(await runLoad({ ...scenario, url }, { ...load, duration, serverPid: pid }))
     }
   }
   const result = { service: combine(rounds.service), bare: combine(rounds.bare) }
@@ -87,10 +93,22 @@ async function runScenario(
   log(`${scenario.name}: ${answer.body.length} bytes, ${answer.contentType}`)
   const bare = await startBare(answer, workDir)
   try {
-    const measured = await measurePair({ service: service.url, bare: bare.url }, scenario, options, log)
+    const measured = await measurePair({ service, bare }, scenario, options, log)
     const ratio = measured.service.requestsPerSecond / measured.bare.requestsPerSecond
-    log(`  ratio ${ratio.toFixed(2)}${scenario.targetRatio ? ` (target ≥ ${scenario.targetRatio})` : ''}`)
-    return { ...base, available: true, bytes: answer.body.length, ...measured, ratio }
+    const cpu = [measured.bare.cpuMicrosPerRequest, measured.service.cpuMicrosPerRequest]
+    const cpuRatio = cpu[0] === undefined || cpu[1] === undefined ? undefined : cpu[0] / cpu[1]
+    log(
+      `  ratio ${ratio.toFixed(2)}${scenario.targetRatio ? ` (target ≥ ${scenario.targetRatio})` : ''}` +
+        (cpuRatio === undefined ? '' : `; CPU per request ratio ${cpuRatio.toFixed(2)}`),
+    )
+    return {
+      ...base,
+      available: true,
+      bytes: answer.body.length,
+      ...measured,
+      ratio,
+      ...(cpuRatio === undefined ? {} : { cpuRatio }),
+    }
   } finally {
     await bare.stop()
   }

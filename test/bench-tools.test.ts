@@ -6,6 +6,7 @@ import {
   generateConfig,
   generatedDomain,
 } from '../bench/generate-config.js'
+import { cpuMicros, cpuMicrosFromStat } from '../bench/cpu-time.js'
 import { parseBenchOptions } from '../bench/options.js'
 import { parseSettings } from '../src/settings/load-settings.js'
 
@@ -69,4 +70,14 @@ t.test('bench options: defaults, environment, flags over environment, and mistak
   t.throws(() => parseBenchOptions(['--speed', '1'], {}), /unknown flag --speed/)
   t.throws(() => parseBenchOptions(['--duration'], {}), /unexpected argument/)
   t.throws(() => parseBenchOptions(['fast'], {}), /unexpected argument/)
+})
+
+t.test('CPU time is read from /proc/<pid>/stat, and is undefined where it cannot be', async (t) => {
+  const stat = '4242 (node serve) S 1 4242 4242 0 -1 4194560 900 0 0 0 250 31 0 0 20 0 11 0 123 0 0'
+  t.equal(cpuMicrosFromStat(stat), (250 + 31) * 10_000, 'utime + stime, after a name with a space')
+  t.equal(cpuMicrosFromStat('not a stat line'), undefined)
+  t.equal(cpuMicrosFromStat('1 (x) S 1'), undefined, 'too few fields')
+  const own = cpuMicros(process.pid)
+  t.ok(own === undefined || (Number.isFinite(own) && own >= 0), 'this process: a count, or none off Linux')
+  t.equal(cpuMicros(-1), undefined, 'no such process')
 })
