@@ -1,6 +1,7 @@
 import { parse as parsePlistWithPlist } from 'plist'
 import t from 'tap'
 import { DNS_NAMESPACE, nameUuid } from '../src/common/name-uuid.js'
+import { profileIds } from '../src/render/mobileconfig.js'
 import { renderPlist } from '../src/render/plist.js'
 import { profileViolations } from './helpers/apple-rules.js'
 import { DAV, fetchProfile, type Json, profileOf, withDefaults } from './helpers/mobileconfig.js'
@@ -24,6 +25,25 @@ t.test('the same address gives byte-identical profiles; other addresses other UU
 
 t.test('name-based UUIDs follow RFC 9562 (version 5 test vector)', async (t) => {
   t.equal(nameUuid(DNS_NAMESPACE, 'www.example.com'), '2ED6657D-E927-568B-95E1-2665A8AEA6A2')
+  // Python's uuid.uuid5(uuid.NAMESPACE_URL, 'https://example.com/ü'): another namespace, UTF-8 name.
+  t.equal(
+    nameUuid('6ba7b811-9dad-11d1-80b4-00c04fd430c8', 'https://example.com/\u00fc'),
+    'A17F7A1D-6BB5-51A9-9D32-F9D2FDEEC8B6',
+  )
+})
+
+t.test('UUIDs stay right when namespaces and providers change (what is kept between requests)', async (t) => {
+  // More namespaces than are kept, then the first again: each UUID as if computed alone.
+  const namespaces = Array.from({ length: 20 }, (_, n) => nameUuid(DNS_NAMESPACE, `provider-${n}.example`))
+  const first = namespaces.map((namespace) => nameUuid(namespace, 'alice@example.com\nmail'))
+  const again = namespaces.map((namespace) => nameUuid(namespace, 'alice@example.com\nmail'))
+  t.same(again, first)
+  t.equal(new Set(first).size, 20, 'every namespace gives its own UUID')
+  const one = { id: 'one.example', name: 'One', shortName: 'One' }
+  const two = { id: 'two.example', name: 'Two', shortName: 'Two' }
+  const expected = (id: string) => nameUuid(nameUuid(DNS_NAMESPACE, id), 'alice@example.com\nprofile')
+  for (const provider of [one, two, one])
+    t.equal(profileIds(provider, 'alice@example.com').profileUuid, expected(provider.id), provider.id)
 })
 
 t.test('addresses and names with &, <, quotes and non-ASCII round-trip', async (t) => {

@@ -41,9 +41,18 @@ export const PROFILE_ID_FIELDS = [
   'easUuid',
 ] as const satisfies readonly (keyof ProfileIds)[]
 
+// The provider's own namespace, the same for every request: derived again only when the id changes.
+let providerNamespace = { providerId: '', uuid: '' }
+
+function namespaceOf(provider: Provider): string {
+  if (providerNamespace.providerId !== provider.id)
+    providerNamespace = { providerId: provider.id, uuid: nameUuid(DNS_NAMESPACE, provider.id) }
+  return providerNamespace.uuid
+}
+
 /** Name-based (RFC 9562 v5) from the provider and the address: the same address, the same UUIDs. */
 export function profileIds(provider: Provider, address: string): ProfileIds {
-  const namespace = nameUuid(DNS_NAMESPACE, provider.id)
+  const namespace = namespaceOf(provider)
   const uuid = (part: string) => nameUuid(namespace, `${address}\n${part}`)
   const profileUuid = uuid('profile')
   return {
