@@ -25,3 +25,33 @@ t.test('collectGarbage leaves no gc function behind', async (t) => {
   t.equal(typeof (globalThis as { gc?: unknown }).gc, 'undefined', 'none on this context')
   t.equal(runInNewContext('typeof gc'), 'undefined', 'none on contexts made later')
 })
+
+t.test('once serving, the young generation grows to its full size at once', async (t) => {
+  // In a child process: V8 flags set here would stay with the test runner.
+  const memory = new URL('../dist/cli/v8-memory.js', import.meta.url).href
+  const script = `
+    const { getHeapSpaceStatistics } = await import('node:v8')
+    const { keepYoungGenerationSmall, allowYoungGenerationGrowth } = await import(${JSON.stringify(memory)})
+    const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size
+    keepYoungGenerationSmall()
+    const loaded = []
+    for (let i = 0; i < 300000; i++) loaded.push({ i, name: 'domain-' + i })
+    const whileLoading = newSpace()
+    allowYoungGenerationGrowth()
+    // Requests: short-lived objects, a few hundred alive at a time.
+    const inFlight = new Array(500)
+    let n = 0
+    for (; n < 20000 && newSpace() < 16 * 2 ** 20; n++) inFlight[n % 500] = { n, line: 'request ' + n }
+    console.log(JSON.stringify({ whileLoading, serving: newSpace(), kept: loaded.length }))`
+  const { stdout } = await import('node:child_process').then(
+    ({ execFile }) =>
+      new Promise<{ stdout: string }>((resolve, reject) =>
+        execFile(process.execPath, ['--input-type=module', '-e', script], (error, out) =>
+          error ? reject(error) : resolve({ stdout: out }),
+        ),
+      ),
+  )
+  const { whileLoading, serving } = JSON.parse(stdout) as { whileLoading: number; serving: number }
+  t.ok(whileLoading < 16 * 2 ** 20, `not grown while loading (${whileLoading} bytes)`)
+  t.ok(serving >= 16 * 2 ** 20, `grown within 20,000 short-lived objects (${serving} bytes)`)
+})
