@@ -9,13 +9,13 @@ export function isLogLevel(value: string): value is LevelWithSilent {
 }
 
 /**
- * Standard output, written in blocks: under load one write per ~8 KiB of lines instead of one per
- * request line, which cost more than answering the request (issue 9), and lines gathered by a
- * `LineBatch` (line-batch.ts). A quiet service still shows every line within 200 ms, what is left is
- * written when the process exits, and a stalled reader costs at most 16 MiB of buffered lines (then
- * lines are dropped). One destination per process, whichever loggers share it. Cluster workers
- * (`WORKERS`) share one stdout: there each line is written whole on its own, since a pipe keeps only
- * writes of up to 4 KiB from interleaving with another process's.
+ * Standard output, written in blocks: lines are gathered by a `LineBatch` (line-batch.ts) and written
+ * about 8 KiB at a time, not once per request line, which cost more than answering the request
+ * (issue 9). A quiet service still shows every line within 200 ms, what is left is written when the
+ * process exits, and a stalled reader costs at most 16 MiB of buffered lines (then lines are dropped).
+ * One destination per process, shared by its loggers. Cluster workers (`WORKERS`) share one stdout:
+ * there each line is written whole on its own, since a pipe keeps only writes of up to 4 KiB from
+ * interleaving with another process's.
  */
 function openStdout(): pino.DestinationStream {
   if (cluster.isWorker) return pino.destination({ dest: 1, sync: true })
