@@ -8,9 +8,10 @@ import { runInNewContext } from 'node:vm'
 // 16 MiB per semi-space, and an idle service kept it: a quarter of its resident memory at 100,000
 // domains. Growth is allowed again once serving: with 1 MiB for good, an Autodiscover POST cost three
 // times the garbage collection (measured, 13 µs instead of 4). Serving grows it in one step, to the
-// 16 MiB a busy Node server (the bench's bare one too) ends up with: doubling from 1 MiB took tens of
-// seconds of load, during which an autoconfig request cost 80-110 µs of CPU instead of 60-70 (more
-// collections, more short-lived objects promoted). An idle service still shrinks it (V8's memory reducer).
+// 16 MiB a busy Node server (the bench's bare one too) ends up with: doubling from 1 MiB took ten or
+// more seconds of load, during which an autoconfig request cost 80-110 µs of CPU instead of 60-70
+// (twice the collections, measured). The price: at 100,000 domains, RSS after 5 s of load was 130 MB
+// instead of 124 (91 MB at start), and neither came down over 30 s idle.
 const LOADING_YOUNG_GENERATION = '--semi-space-growth-factor=1'
 const SERVING_YOUNG_GENERATION = '--semi-space-growth-factor=16'
 
