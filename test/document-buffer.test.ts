@@ -1,6 +1,8 @@
 // Filled documents share slabs of memory: each must still be its own bytes, whatever is filled after it.
 import t from 'tap'
-import { allocateDocument } from '../src/render/document-buffer.js'
+import { allocateDocument, LARGEST_CARVED, SLAB_BYTES } from '../src/render/document-buffer.js'
+import { compileTemplate, fillTemplateBytes } from '../src/render/template.js'
+import { escapeXml } from '../src/render/xml.js'
 
 t.test('documents carved one after another never share a byte', async (t) => {
   const documents: Buffer[] = []
@@ -22,9 +24,10 @@ t.test('documents carved one after another never share a byte', async (t) => {
   t.ok(new Set(regions.map((r) => r.buffer)).size > 1, 'more than one slab was used')
 })
 
-t.test('a document larger than a slab would carve gets memory of its own', async (t) => {
-  const large = allocateDocument(40_000)
-  t.equal(large.length, 40_000)
+t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory of their own', async (t) => {
+  t.equal(allocateDocument(LARGEST_CARVED).buffer.byteLength, SLAB_BYTES, 'the largest carved size')
+  const large = allocateDocument(LARGEST_CARVED + 1)
+  t.not(large.buffer.byteLength, SLAB_BYTES, 'one byte more is not carved')
   large.fill(7)
   const next = allocateDocument(100)
   next.fill(9)
@@ -33,4 +36,13 @@ t.test('a document larger than a slab would carve gets memory of its own', async
     'filling the next document leaves it alone',
   )
   t.not(large.buffer, next.buffer)
+})
+
+t.test('filled templates are carved too, each with its own address', async (t) => {
+  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
+  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
+  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
+  t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
+  t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
+  t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
 })

@@ -71,6 +71,10 @@ t.test('a closed target gets nothing and throws nothing', async (t) => {
   t.same(writes, [])
   t.same(calls, [])
   t.ok(flushed, 'flush still calls back')
+  target.destroyed = false
+  batch.write(line(2))
+  batch.flush()
+  t.same(writes, [line(2)], 'lines for a closed target were dropped, not kept')
 })
 
 /** Runs a script that logs through the service's own stdout logger; its output. */
@@ -119,7 +123,25 @@ t.test('lines gathered at the end of a process are written, whichever way it end
   const many = await runLogging(
     `for (let n = 0; n < 2000; n++) write({ reqId: 'req-' + n, method: 'GET', path: '/', status: 200, ms: 0 }); process.exit(0)`,
   )
-  t.equal(requests(many).length, 2000, 'blocks already handed over and the rest, in one output')
+  t.same(
+    requests(many).map((l) => l.reqId),
+    Array.from({ length: 2000 }, (_, n) => `req-${n}`),
+    'blocks already handed over and the rest, in order',
+  )
+})
+
+t.test('lines gathered before a fatal line or an uncaught exception are written', async (t) => {
+  const writeTwo = `for (const n of [1, 2]) write({ reqId: 'req-' + n, method: 'GET', path: '/', status: 200, ms: 0 })`
+  const fatal = await runLogging(`${writeTwo}; logger.fatal('stopping'); process.exit(1)`)
+  t.same(
+    requests(fatal).map((l) => l.reqId ?? l.msg),
+    ['req-1', 'req-2', 'stopping'],
+  )
+  const thrown = await runLogging(`${writeTwo}; setTimeout(() => { throw new Error('bug') }, 0)`)
+  t.same(
+    requests(thrown).map((l) => l.reqId),
+    ['req-1', 'req-2'],
+  )
 })
 
 t.test('a running service shows a line within a fraction of a second', async (t) => {

@@ -1,8 +1,8 @@
 // Log lines handed to the output in blocks. sonic-boom (pino's destination, 4.2) measures the UTF-8
-// length of its whole pending text on every write, so with 8 KiB kept back each line cost a copy and
-// a scan of the text before it: about 7 µs of an autoconfig request's ~70 under load (issue 9,
+// length of its pending text (up to 16 KiB) on every write, so with 8 KiB kept back each line cost a
+// copy and a scan of the text before it: about 7 µs of an autoconfig request's ~70 under load (issue 9,
 // measured by switching the line off). Here lines are only appended to one string, and sonic-boom gets
-// a block at a time, so it measures once per block.
+// a block at a time, so it measures once per block and starts writing it at once.
 import type { DestinationStream } from 'pino'
 
 /** What a batch needs of pino's sonic-boom destination. */
@@ -36,14 +36,21 @@ export class LineBatch implements DestinationStream {
     if (this.#text.length >= this.#size) this.#handOver()
   }
 
-  /** pino's `logger.flush()`: what is gathered goes out now. */
+  /**
+   * pino's `logger.flush()`: what is gathered goes out now. sonic-boom (with `minLength` 0) calls back
+   * at once, when the text is on its way, not when it is written.
+   */
   flush(callback?: (error?: Error) => void): void {
     this.#handOver()
     if (this.#target.destroyed) callback?.()
     else this.#target.flush(callback)
   }
 
-  /** pino calls this for a fatal line; `closeAtExit` at the process's end. */
+  /**
+   * pino calls this for a fatal line; `closeAtExit` at the process's end. sonic-boom writes on the spot
+   * what it holds, except a block already being written by libuv's thread pool, which completes on
+   * its own (a `process.exit()`, an uncaught exception and a fatal line lost nothing: test/line-batch).
+   */
   flushSync(): void {
     this.#handOver()
     if (!this.#target.destroyed) this.#target.flushSync()
@@ -51,7 +58,7 @@ export class LineBatch implements DestinationStream {
 
   /**
    * Lines still gathered when the event loop empties go out while it can still write them, and
-   * whatever is left at `exit` (also after `process.exit()`) is written synchronously.
+   * whatever is left at `exit` (also after `process.exit()`) is handed over with `flushSync`.
    */
   closeAtExit(): void {
     process.once('beforeExit', () => this.#handOver())
@@ -59,9 +66,10 @@ export class LineBatch implements DestinationStream {
   }
 
   #handOver(): void {
-    if (this.#text === '' || this.#target.destroyed) return
+    if (this.#text === '') return
     const text = this.#text
     this.#text = ''
-    this.#target.write(text)
+    // Once pino has ended the output at exit, later lines have nowhere to go; they must not pile up.
+    if (!this.#target.destroyed) this.#target.write(text)
   }
 }
