@@ -27,7 +27,9 @@ export async function runLoad(
   target: LoadRequest,
   options: { duration: number; connections: number; expectedStatus: number; serverPid?: number },
 ): Promise<LoadResult> {
-  const cpuBefore = options.serverPid === undefined ? undefined : cpuMicros(options.serverPid)
+  const { serverPid } = options
+  const cpuNow = () => (serverPid === undefined ? undefined : cpuMicros(serverPid))
+  const cpuBefore = cpuNow()
   const result = await autocannon({
     url: new URL(target.path, target.url).toString(),
     method: target.method,
@@ -41,7 +43,7 @@ export async function runLoad(
   const stats = result.statusCodeStats ?? {}
   const expected = stats[String(options.expectedStatus) as `${number}`]?.count ?? 0
   const answered = Object.values(stats).reduce((sum, s) => sum + (s?.count ?? 0), 0)
-  const cpuAfter = options.serverPid === undefined ? undefined : cpuMicros(options.serverPid)
+  const cpuAfter = cpuNow()
   const cpu =
     cpuBefore === undefined || cpuAfter === undefined || result.requests.total === 0
       ? undefined

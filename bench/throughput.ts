@@ -95,8 +95,9 @@ async function runScenario(
   try {
     const measured = await measurePair({ service, bare }, scenario, options, log)
     const ratio = measured.service.requestsPerSecond / measured.bare.requestsPerSecond
-    const cpu = [measured.bare.cpuMicrosPerRequest, measured.service.cpuMicrosPerRequest]
-    const cpuRatio = cpu[0] === undefined || cpu[1] === undefined ? undefined : cpu[0] / cpu[1]
+    const bareCpu = measured.bare.cpuMicrosPerRequest
+    const serviceCpu = measured.service.cpuMicrosPerRequest
+    const cpuRatio = bareCpu === undefined || serviceCpu === undefined ? undefined : bareCpu / serviceCpu
     log(
       `  ratio ${ratio.toFixed(2)}${scenario.targetRatio ? ` (target ≥ ${scenario.targetRatio})` : ''}` +
         (cpuRatio === undefined ? '' : `; CPU per request ratio ${cpuRatio.toFixed(2)}`),

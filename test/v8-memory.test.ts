@@ -1,9 +1,13 @@
 // `serve` collects loading's garbage just before it listens (issue 9: RSS under 100 MB at 100,000
 // domains); the memory it gives back is measured by `npm run bench:scale`, not here.
+import { execFile } from 'node:child_process'
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import { promisify } from 'node:util'
 import { runInNewContext } from 'node:vm'
 import t from 'tap'
 import { collectGarbage } from '../src/cli/v8-memory.js'
+
+const run = promisify(execFile)
 
 /** An object nothing refers to but the returned WeakRef. */
 function garbage(): WeakRef<object> {
@@ -43,14 +47,7 @@ t.test('once serving, the young generation grows to its full size at once', asyn
     let n = 0
     for (; n < 20000 && newSpace() < 32 * 2 ** 20; n++) inFlight[n % 500] = { n, line: 'request ' + n }
     console.log(JSON.stringify({ whileLoading, serving: newSpace(), kept: loaded.length }))`
-  const { stdout } = await import('node:child_process').then(
-    ({ execFile }) =>
-      new Promise<{ stdout: string }>((resolve, reject) =>
-        execFile(process.execPath, ['--input-type=module', '-e', script], (error, out) =>
-          error ? reject(error) : resolve({ stdout: out }),
-        ),
-      ),
-  )
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script])
   const { whileLoading, serving } = JSON.parse(stdout) as { whileLoading: number; serving: number }
   // new_space counts both semi-spaces: 2 × 16 MiB is Node 20's full size on 64-bit machines.
   t.ok(whileLoading < 32 * 2 ** 20, `not grown while loading (${whileLoading} bytes)`)
