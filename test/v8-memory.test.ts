@@ -1,6 +1,8 @@
 // `serve` collects loading's garbage just before it listens (issue 9: RSS under 100 MB at 100,000
 // domains); the memory it gives back is measured by `npm run bench:scale`, not here.
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { runInNewContext } from 'node:vm'
@@ -52,4 +54,37 @@ t.test('once serving, the young generation grows to its full size at once', asyn
   // new_space counts both semi-spaces: 2 × 16 MiB is Node 20's full size on 64-bit machines.
   t.ok(whileLoading < 32 * 2 ** 20, `not grown while loading (${whileLoading} bytes)`)
   t.ok(serving >= 32 * 2 ** 20, `grown within 20,000 short-lived objects (${serving} bytes)`)
+})
+
+t.test('collectGarbage keeps the maps of pending ticks, so process.nextTick stays fast', async (t) => {
+  // V8 logs each map transition it makes (--log-maps). Had the tick objects' maps died in the
+  // collection, the ticks after it would make the transition for async_id_symbol again, and the
+  // object literal in process.nextTick would go megamorphic (v8-memory.ts says what that costs).
+  const memory = new URL('../dist/cli/v8-memory.js', import.meta.url).href
+  const script = `
+    const { collectGarbage } = await import(${JSON.stringify(memory)})
+    const turn = () => new Promise((done) => setImmediate(done))
+    for (let i = 0; i < 2000; i++) process.nextTick(() => {})
+    await turn()
+    const before = {}; before.mailsetupBeforeCollection = 1
+    collectGarbage()
+    const after = {}; after.mailsetupAfterCollection = 1
+    await turn()
+    for (let i = 0; i < 2000; i++) process.nextTick(() => {})
+    await turn()`
+  const log = join(t.testdir(), 'v8.log')
+  await run(process.execPath, [
+    '--log-maps',
+    `--logfile=${log}`,
+    '--no-logfile-per-isolate',
+    '--input-type=module',
+    '-e',
+    script,
+  ])
+  const transitions = (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('map,Transition,'))
+  const after = transitions.findIndex((line) => line.endsWith(',mailsetupAfterCollection'))
+  const isTickMap = (line: string) => line.includes('symbol("async_id_symbol"')
+  t.ok(after > 0, 'the log has the marker made after the collection')
+  t.ok(transitions.slice(0, after).some(isTickMap), 'the tick maps were made before the collection')
+  t.notOk(transitions.slice(after).some(isTickMap), 'and not made again after it')
 })
