@@ -81,7 +81,9 @@ t.test('collectGarbage keeps the maps of pending ticks, so process.nextTick stay
     '-e',
     script,
   ])
-  const transitions = (await readFile(log, 'utf8')).split('\n').filter((line) => line.startsWith('map,Transition,'))
+  const transitions = (await readFile(log, 'utf8'))
+    .split('\n')
+    .filter((line) => line.startsWith('map,Transition,'))
   const after = transitions.findIndex((line) => line.endsWith(',mailsetupAfterCollection'))
   const isTickMap = (line: string) => line.includes('symbol("async_id_symbol"')
   t.ok(after > 0, 'the log has the marker made after the collection')
