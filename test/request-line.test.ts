@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import t from 'tap'
 import { createLogger } from '../src/logging/logger.js'
 import { requestLineWriter } from '../src/logging/request-line.js'
@@ -48,4 +49,27 @@ t.test('nothing is written when the level is above info', async (t) => {
     ms: 1,
   })
   t.equal(logs.text(), '')
+})
+
+t.test('every text is quoted exactly as pino quotes it, byte for byte', async (t) => {
+  const withoutTimes = (text: string) => text.replace(/"time":\d+/g, '')
+  // Printable ASCII is written as is; quotes, backslashes, control characters, DEL and non-ASCII
+  // text take JSON.stringify, as in pino.
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('"', '\\', '\u007f', '\u2028'),
+  )
+  fc.assert(
+    fc.property(text, text, text, (reqId, method, path) => {
+      const ours = captureLogs()
+      const pinos = captureLogs()
+      const line = { reqId, method, path, status: 200, ms: 3 }
+      requestLineWriter(createLogger('info', ours.stream))(line)
+      createLogger('info', pinos.stream).info(line, 'request')
+      return ours.text() !== '' && withoutTimes(ours.text()) === withoutTimes(pinos.text())
+    }),
+    { numRuns: 300 },
+  )
+  t.pass('300 random lines matched')
 })

@@ -93,7 +93,9 @@ export function parseAutodiscoverRequest(body: Buffer | undefined): ParseResult 
   if (body.length > MAX_REQUEST_BYTES) return { ok: false, reason: 'body too large' }
   const xml = toText(body)
   if (xml === undefined) return { ok: false, reason: 'body is not UTF-8' }
-  if (DTD.test(xml)) return { ok: false, reason: 'DTDs and entity declarations are refused' }
+  // Nearly every body has no `<!` at all, which a plain search finds faster than the regex.
+  if (xml.includes('<!') && DTD.test(xml))
+    return { ok: false, reason: 'DTDs and entity declarations are refused' }
   const common = readCommonRequest(xml)
   return common === undefined ? parseAnyRequest(xml) : { ok: true, request: common }
 }
