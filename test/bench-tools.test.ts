@@ -1,12 +1,12 @@
 // The bench's own logic: its generated configs must load as real configs, and its flags parse as documented.
 import t from 'tap'
-import { cpuMicros, cpuMicrosFromStat } from '../bench/cpu-time.js'
 import {
   countAliases,
   DEFAULT_GENERATE_OPTIONS,
   generateConfig,
   generatedDomain,
 } from '../bench/generate-config.js'
+import { cpuMicros, cpuMicrosFromStat } from '../bench/cpu-time.js'
 import { parseBenchOptions } from '../bench/options.js'
 import { parseSettings } from '../src/settings/load-settings.js'
 

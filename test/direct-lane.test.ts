@@ -296,7 +296,10 @@ t.test('each lane request is logged once, without its address, and counted', asy
     { reqId: 'req-2', method: 'POST', path: '/autodiscover/autodiscover.xml', status: 200, msg: 'request' },
   ])
   t.notMatch(pair.logs(), /alice/)
-  t.match((await pair.metrics.scrape()).text, /endpoint="autoconfig",client="thunderbird",status="200"\} 1/)
+  t.match(
+    (await pair.metrics.scrape()).text,
+    /endpoint="autoconfig",client="thunderbird",status="200"\} 1/,
+  )
 })
 
 t.test(

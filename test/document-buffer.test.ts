@@ -16,11 +16,7 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({
-    buffer: d.buffer,
-    start: d.byteOffset,
-    end: d.byteOffset + d.length,
-  }))
+  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -43,20 +39,9 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
 })
 
 t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate(
-    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
-    escapeXml,
-  )
-  const alice = fillTemplateBytes(template, {
-    address: 'alice@example.com',
-    localPart: 'alice',
-    domain: 'example.com',
-  })
-  const bob = fillTemplateBytes(template, {
-    address: 'bob@example.org',
-    localPart: 'bob',
-    domain: 'example.org',
-  })
+  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
+  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
+  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
   t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
   t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')

@@ -1,5 +1,5 @@
 // iPhone, iPad and Mac installing the configuration profile from the setup page: CLIENTS.md §3.
-import { expectDocument, Findings } from './findings.js'
+import { Findings, expectDocument } from './findings.js'
 import { type PlistValue, readPlist } from './plist.js'
 import type { CheckResponse, ClientFamily, Judgement } from './types.js'
 

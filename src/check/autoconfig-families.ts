@@ -1,5 +1,5 @@
 // Thunderbird and Thunderbird for Android (K-9) reading Mozilla autoconfig: CLIENTS.md §1.
-import { child, expectDocument, Findings, list, parseXml, text } from './findings.js'
+import { Findings, child, expectDocument, list, parseXml, text } from './findings.js'
 import type { CheckResponse, ClientFamily, Judgement } from './types.js'
 
 interface ConfigServer {

@@ -1,7 +1,7 @@
 // Outlook and ActiveSync devices reading POX Autodiscover: CLIENTS.md §2, MS-OXDSCLI, MS-ASCMD.
 import type { EmailAddress } from '../common/address.js'
 import { escapeXml } from '../render/xml.js'
-import { child, expectDocument, Findings, list, parseXml, text, unavailable } from './findings.js'
+import { Findings, child, expectDocument, list, parseXml, text, unavailable } from './findings.js'
 import type { CheckRequest, CheckResponse, ClientFamily, Judgement } from './types.js'
 
 const SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover'

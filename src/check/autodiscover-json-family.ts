@@ -1,5 +1,5 @@
 // The new Outlook asks Autodiscover v2 (JSON) first, for the URL of the POX endpoint: CLIENTS.md §2.
-import { expectDocument, Findings } from './findings.js'
+import { Findings, expectDocument } from './findings.js'
 import type { CheckResponse, ClientFamily, Judgement } from './types.js'
 
 function readJson(body: string, findings: Findings): Record<string, unknown> | undefined {

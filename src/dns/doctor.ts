@@ -5,8 +5,8 @@ import type { CheckResult } from './check-result.js'
 import { checkMx, checkRecords } from './doctor-dns.js'
 import { checkServiceHost } from './doctor-https.js'
 import { expectedRecords, type ServiceHost } from './expected-records.js'
-import { Lookups } from './lookup.js'
 import { autoconfigProbe, autodiscoverProbe } from './service-probes.js'
+import { Lookups } from './lookup.js'
 
 export interface DoctorOptions {
   readonly service: ServiceHost

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster'
-import pino, { type LevelWithSilent, type Logger } from 'pino'
+import pino, { type Logger, type LevelWithSilent } from 'pino'
 import { LineBatch } from './line-batch.js'
 
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])

@@ -3,7 +3,7 @@
 import type { Identity } from '../resolve/identity.js'
 import { fillUsername } from '../resolve/identity.js'
 import type { MailServer, Pop3Options, Profile, Provider } from '../settings/model.js'
-import { el, renderXmlDocument, type XmlElement } from './xml.js'
+import { type XmlElement, el, renderXmlDocument } from './xml.js'
 
 export interface AutoconfigInput {
   readonly provider: Provider

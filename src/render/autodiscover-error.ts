@@ -1,7 +1,7 @@
 // POX Autodiscover error documents (MS-OXDSCLI 2.2.4.1.1.1, MS-ASCMD 2.2.3.63). Errors follow the
 // protocol, not HTTP: they are sent with status 200, since Outlook treats any other status as "no
 // Autodiscover here" (and 401 as a password prompt).
-import { RESPONSE_NS, type ResponseSchema, schemaNamespace } from './autodiscover-namespaces.js'
+import { type ResponseSchema, RESPONSE_NS, schemaNamespace } from './autodiscover-namespaces.js'
 import { el, renderXmlDocument } from './xml.js'
 
 export type AutodiscoverErrorCode = 500 | 501 | 600 | 601 | 603

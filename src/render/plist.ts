@@ -1,5 +1,5 @@
 // Apple XML property lists (the "PropertyList-1.0" DTD), written through xml.ts like every other format.
-import { el, renderXmlDocument, type XmlElement } from './xml.js'
+import { type XmlElement, el, renderXmlDocument } from './xml.js'
 
 export type PlistValue = string | number | boolean | readonly PlistValue[] | PlistDict
 /**

@@ -5,7 +5,7 @@ import type { Account } from '../resolve/resolve-account.js'
 import type { ExchangeSettings, Pop3Options } from '../settings/model.js'
 import { type HtmlFragment, html } from './html.js'
 import { renderPage } from './page-layout.js'
-import { accountUsername, type ServerRow, serverRows } from './setup-servers.js'
+import { type ServerRow, accountUsername, serverRows } from './setup-servers.js'
 
 const PROTOCOL_LABEL = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
 

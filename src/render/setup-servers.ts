@@ -1,8 +1,7 @@
 // What a person types into a mail client by hand, derived from a profile: servers grouped by host,
 // ports with their security, the sign-in method and the username (filled in when the address is known).
-
-import { fillUsername } from '../resolve/identity.js'
 import type { Account } from '../resolve/resolve-account.js'
+import { fillUsername } from '../resolve/identity.js'
 import type { Authentication, MailProtocol, MailServer, Security } from '../settings/model.js'
 
 export interface ServerRow {

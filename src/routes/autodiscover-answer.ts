@@ -1,13 +1,13 @@
 // Picks the POX Autodiscover answer for a parsed request: settings, a redirect, or a protocol error.
 // Pure apart from the clock: the route only sends what this returns.
 import { isMailsetupError } from '../errors.js'
+import { type ResponseSchema, matchSchema } from '../render/autodiscover-namespaces.js'
 import {
   type AutodiscoverErrorCode,
   renderAutodiscoverError,
   serverIdFor,
 } from '../render/autodiscover-error.js'
 import { renderMobileSyncRedirect } from '../render/autodiscover-mobilesync.js'
-import { matchSchema, type ResponseSchema } from '../render/autodiscover-namespaces.js'
 import { renderOutlookRedirect } from '../render/autodiscover-redirect.js'
 import { fillTemplateBytes } from '../render/template.js'
 import { type Account, resolveAddress } from '../resolve/resolve-account.js'

@@ -1,4 +1,4 @@
-import { buildServers, type ServerDraft } from './check-servers.js'
+import { type ServerDraft, buildServers } from './check-servers.js'
 import { checkHostname, checkUrl, checkUsername } from './check-values.js'
 import type {
   AppleOptions,

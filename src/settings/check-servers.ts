@@ -1,9 +1,8 @@
-import type { Authentication, MailServer } from './model.js'
 import type { IncomingServerEntry, OutgoingServerEntry } from './schema.js'
+import type { Authentication, MailServer } from './model.js'
 
 /** A server as written in one place of the file; its username may come from the domain or defaults. */
 export type ServerDraft = Omit<MailServer, 'username'> & { readonly username?: string }
-
 import { checkHostname, checkUsername } from './check-values.js'
 import type { ProblemList } from './problems.js'
 

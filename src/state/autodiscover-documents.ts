@@ -1,5 +1,5 @@
-import { renderMobileSyncSettings } from '../render/autodiscover-mobilesync.js'
 import { hasOutlookProtocols, renderOutlookSettings } from '../render/autodiscover-outlook.js'
+import { renderMobileSyncSettings } from '../render/autodiscover-mobilesync.js'
 import { compileTemplate, type Template } from '../render/template.js'
 import { escapeXml } from '../render/xml.js'
 import type { Profile } from '../settings/model.js'

@@ -1,8 +1,8 @@
 import { renderAutoconfig } from '../render/autoconfig.js'
-import { compileTemplate, type Template } from '../render/template.js'
+import { type Template, compileTemplate } from '../render/template.js'
 import { escapeXml } from '../render/xml.js'
-import type { LoadedSettings } from '../settings/load-settings.js'
 import type { Problem, Profile, Settings } from '../settings/model.js'
+import type { LoadedSettings } from '../settings/load-settings.js'
 import { type AutodiscoverDocuments, prepareAutodiscover } from './autodiscover-documents.js'
 import { type MobileconfigDocuments, prepareMobileconfig } from './mobileconfig-documents.js'
 
