@@ -2,7 +2,12 @@ import { isClusterPrimary, readWorkers, releaseFailedWorker, runClusterPrimary }
 import { closeOnSignals, readServerEnv, startServer } from '../server.js'
 import { asSettingsError, formatProblem } from '../settings/problems.js'
 import { type Command, EXIT_FAILED, EXIT_OK, UsageError } from './usage.js'
-import { allowYoungGenerationGrowth, collectGarbage, keepYoungGenerationSmall } from './v8-memory.js'
+import {
+  allowYoungGenerationGrowth,
+  collectGarbage,
+  keepTickMapsAlive,
+  keepYoungGenerationSmall,
+} from './v8-memory.js'
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -27,7 +32,9 @@ Example:
       throw new UsageError(`serve takes no arguments (got "${args[0]}"); see mailsetup serve --help`)
     const env = readServerEnv(io.env)
     const workers = readWorkers(io.env)
-    // Memory once listening is what the service keeps, not what loading used (v8-memory.ts).
+    // Memory once listening is what the service keeps, not what loading used; and no collection,
+    // ours or V8's, may slow down process.nextTick for good (v8-memory.ts).
+    keepTickMapsAlive()
     keepYoungGenerationSmall()
     try {
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED

@@ -1,6 +1,7 @@
 // How `serve` keeps V8's memory near what the service holds (issue 9: RSS under 100 MB at 100,000
 // domains). Loading allocates several times what it keeps: the config text, its parsed tree and the
 // intermediate lists are garbage once the snapshot is built.
+import { createHook } from 'node:async_hooks'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 
@@ -24,13 +25,30 @@ export function allowYoungGenerationGrowth(): void {
 }
 
 // Node's tick objects (`{ [async_id_symbol]: ..., callback, args }` in `process.nextTick`) get their
-// maps from transitions V8 holds weakly. Collected while no tick was pending, those maps died, the
-// next tick made new ones, and the literal's property-definition site in `nextTick` went megamorphic
-// for good (V8 gives up on such a site at its second map): every tick of every request then defined
-// its properties through a runtime call. Measured with `perf`: 7-9 % of an autoconfig request's
-// CPU, absent from a bare Node server; in alternating runs 4-47 µs per request (22 in the median of
-// six pairs). A tick left pending keeps them alive.
-const keepTickMapsAlive = () => undefined
+// maps from transitions V8 holds weakly. A full collection while no tick object was alive killed
+// those maps; the next tick made new ones, and the literal's property-definition site in `nextTick`
+// went megamorphic for good (V8 gives up on such a site at its second map): every tick of every
+// request then defined its properties through a runtime call. Measured with `perf`: 7-9 % of an
+// autoconfig request's CPU, absent from a bare Node server; in alternating runs 4-47 µs per request
+// (22 in the median of six pairs). Two collections did it: the one before listening (below), and
+// V8's memory reducer once the service had been idle for about 8 s. One tick object kept for good
+// keeps its maps alive through any collection.
+let keptTick: object | undefined
+
+/** Keeps one tick object alive for the life of the process; only its first call does anything. */
+export function keepTickMapsAlive(): void {
+  if (keptTick !== undefined) return
+  // The hook sees the tick object as it is made (the only async resource made while it is on); once
+  // disabled, no hook is left to slow ticks down.
+  const hook = createHook({
+    init(_id, _type, _trigger, resource) {
+      keptTick = resource
+    },
+  })
+  hook.enable()
+  process.nextTick(() => undefined)
+  hook.disable()
+}
 
 /**
  * One full collection, now. After loading, V8 would keep the load's garbage (about 20 MB at 100,000
@@ -42,7 +60,7 @@ const keepTickMapsAlive = () => undefined
  * context and the flags are restored: no `gc` appears on the service's globals.
  */
 export function collectGarbage(): void {
-  process.nextTick(keepTickMapsAlive)
+  keepTickMapsAlive()
   setFlagsFromString('--expose-gc --no-concurrent-sweeping')
   try {
     const gc = runInNewContext('gc') as () => void
