@@ -54,7 +54,8 @@ t.test('nothing is written when the level is above info', async (t) => {
 t.test('every text is quoted exactly as pino quotes it, byte for byte', async (t) => {
   const withoutTimes = (text: string) => text.replace(/"time":\d+/g, '')
   // Printable ASCII is written as is; quotes, backslashes, control characters, DEL and non-ASCII
-  // text take JSON.stringify, as in pino.
+  // text take JSON.stringify, as in pino. Lone surrogates are left out: pino (on Node before 25)
+  // writes them raw where JSON.stringify escapes them, as the line always did; no request carries one.
   const text = fc.oneof(
     fc.string(),
     fc.string({ unit: 'binary' }),

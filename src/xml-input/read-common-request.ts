@@ -14,8 +14,8 @@ const DECLARATION =
   /<\?xml\s+version\s*=\s*(?:"1\.0"|'1\.0')(?:\s+encoding\s*=\s*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'))?\s*\?>/y
 const OPEN = new RegExp(`<(${NAME})((?:\\s+${NAME}\\s*=\\s*(?:${VALUE}))*)\\s*(/?)>`, 'y')
 const CLOSE = new RegExp(`</(${NAME})\\s*>`, 'y')
-// Text and blanks are scanned a character at a time against tables made from these classes: one
-// regex call per run of text cost more than the rest of the reader (about 100 ns each, 28 per body).
+// Text and blanks are scanned a character at a time against tables made from these classes, not
+// matched by a regex call per run: 3.8 → 3.3 µs per Outlook body in a tight loop.
 const TEXT_CHARACTER = /[\t\n\r -%'-;=-~]/
 const BLANK_CHARACTER = /[\t\n\r ]/
 const ATTRIBUTE_NAME = new RegExp(`(${NAME})\\s*=`, 'g')
@@ -96,7 +96,7 @@ export function readCommonRequest(xml: string): AutodiscoverRequest | undefined 
       if (element.field) keepField(fields, element)
       at += close[0].length
       if (open.length === 0)
-        return (request?.seen.size ?? 0) > 0 && isBlank(xml.slice(at)) ? fields : undefined
+        return (request?.seen.size ?? 0) > 0 && runEnd(IS_BLANK, xml, at) === xml.length ? fields : undefined
       continue
     }
     const tag = matchAt(OPEN, xml, at)
