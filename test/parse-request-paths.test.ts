@@ -11,6 +11,7 @@ import {
   prefixedOutlookBody,
   thunderbirdBody,
 } from './helpers/autodiscover-requests.js'
+import { commonDocument, document } from './helpers/request-bodies.js'
 
 t.test('every real client body takes the one-pass reader, with the full parser’s fields', async (t) => {
   const bodies = [
@@ -55,85 +56,6 @@ t.test('bodies outside the common shape are left to the full parser', async (t) 
   ]
   for (const body of others) t.equal(readCommonRequest(body), undefined, body)
 })
-
-// Documents built from the pieces clients and attackers use, in and out of the common shape.
-const spaces = fc.constantFrom('', ' ', '\n  ', '\r\n', '\t')
-const local = fc.constantFrom(
-  'Autodiscover',
-  'autodiscover',
-  'Request',
-  'request',
-  'EMailAddress',
-  'EmailAddress',
-  'LegacyDN',
-  'AcceptableResponseSchema',
-  'Other',
-  'x-y.z',
-  '__proto__',
-  'constructor',
-)
-const name = fc.tuple(fc.constantFrom('', '', 'a:', 'X:'), local).map(([p, l]) => p + l)
-const attributes = fc
-  .array(fc.constantFrom(' xmlns="urn:x"', ' xmlns:a="http://x/"', " a='1'", ' b = "x>y"', ' a="&amp;"'), {
-    maxLength: 2,
-  })
-  .map((list) => list.join(''))
-const text = fc.constantFrom(
-  'alice@example.com',
-  ' a@b.example ',
-  '',
-  '   ',
-  'x&amp;y@z.example',
-  'ü@x.example',
-  'a]]>b',
-  'x>y',
-  '<![CDATA[c@d.example]]>',
-  '<!-- c -->',
-  '&#65;@x.example',
-  'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
-)
-const { element } = fc.letrec<{ element: string }>((tie) => ({
-  element: fc
-    .tuple(
-      name,
-      attributes,
-      fc.oneof(
-        { weight: 1, arbitrary: fc.constant(null) },
-        { weight: 2, arbitrary: text },
-        { weight: 3, arbitrary: fc.array(fc.tuple(spaces, tie('element')), { maxLength: 3 }) },
-      ),
-      fc.constantFrom(true, true, true, true, false),
-    )
-    .map(([tag, attrs, content, matched]) => {
-      if (content === null) return `<${tag}${attrs}/>`
-      const inner = typeof content === 'string' ? content : content.map(([s, e]) => s + e).join('')
-      return `<${tag}${attrs}>${inner}</${matched ? tag : 'Wrong'}>`
-    }),
-}))
-const declaration = fc.constantFrom(
-  '',
-  '<?xml version="1.0" encoding="utf-8"?>',
-  "<?xml version='1.0'?>\n",
-  '<?xml version="1.1"?>',
-  '<?xml encoding="utf-8"?>',
-)
-const document = fc
-  .tuple(declaration, spaces, element, spaces, fc.constantFrom('', '', '<x/>'))
-  .map((parts) => parts.join(''))
-// The common shape itself, so that the property also runs over many accepted documents.
-const commonDocument = fc
-  .tuple(
-    declaration,
-    fc.constantFrom('Autodiscover', 'a:Autodiscover'),
-    fc.uniqueArray(fc.constantFrom('EMailAddress', 'LegacyDN', 'AcceptableResponseSchema', 'Other'), {
-      minLength: 1,
-    }),
-    text,
-  )
-  .map(([decl, root, leaves, value]) => {
-    const inner = leaves.map((leaf) => `<${leaf}>${value}</${leaf}>`).join('\n')
-    return `${decl}<${root} xmlns="urn:x"><Request>${inner}</Request></${root}>`
-  })
 
 t.test('whatever the one-pass reader accepts, the full parser reads the same', async (t) => {
   let accepted = 0

@@ -4,6 +4,7 @@
 // matched by local name whatever their prefix (Outlook sends both `<a:Request>` and `<Request>`).
 import { createRequire } from 'node:module'
 import { readCommonRequest } from './read-common-request.js'
+import { parseThroughShapes } from './request-shapes.js'
 
 // fast-xml-parser's CommonJS build is one bundled file; its ES module build is dozens of files that
 // take several times longer to load, and `serve` loads this module at start-up (issue 9).
@@ -93,6 +94,11 @@ export function parseAutodiscoverRequest(body: Buffer | undefined): ParseResult 
   if (body.length > MAX_REQUEST_BYTES) return { ok: false, reason: 'body too large' }
   const xml = toText(body)
   if (xml === undefined) return { ok: false, reason: 'body is not UTF-8' }
+  return parseThroughShapes(xml, parseRequestText)
+}
+
+/** A decoded body, without the shape cache (xml-input/request-shapes.ts): the reference it must match. */
+export function parseRequestText(xml: string): ParseResult {
   // Nearly every body has no `<!` at all, which a plain search finds faster than the regex.
   if (xml.includes('<!') && DTD.test(xml))
     return { ok: false, reason: 'DTDs and entity declarations are refused' }
