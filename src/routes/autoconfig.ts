@@ -31,6 +31,10 @@ export const AUTOCONFIG_ENDPOINT: Endpoint = {
     const documents = documentsFor(snapshot, account.profile)
     // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
     const onePerType = queryValue(request.query, 'emailmd5') !== undefined
+    if (!account.addressKnown) {
+      const prepared = onePerType ? documents.addressFree.onePerType : documents.addressFree.autoconfig
+      return { status: 200, contentType: XML_CONTENT_TYPE, body: prepared.for(account.domain.name) }
+    }
     const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
     return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplateBytes(template, account.identity) }
   },

@@ -3,6 +3,7 @@ import { type Template, compileTemplate } from '../render/template.js'
 import { escapeXml } from '../render/xml.js'
 import type { Problem, Profile, Settings } from '../settings/model.js'
 import type { LoadedSettings } from '../settings/load-settings.js'
+import { AddressFreeDocuments } from './address-free-documents.js'
 import { type AutodiscoverDocuments, prepareAutodiscover } from './autodiscover-documents.js'
 import { type MobileconfigDocuments, prepareMobileconfig } from './mobileconfig-documents.js'
 
@@ -11,6 +12,11 @@ export interface ProfileDocuments {
   readonly autoconfig: Template
   /** One server per type, for Evolution (CLIENTS.md §1). */
   readonly autoconfigOnePerType: Template
+  /** The two autoconfig documents for requests without an address, per domain. */
+  readonly addressFree: {
+    readonly autoconfig: AddressFreeDocuments
+    readonly onePerType: AddressFreeDocuments
+  }
   /** Microsoft POX Autodiscover (issue 3). */
   readonly autodiscover: AutodiscoverDocuments
   /** Apple configuration profile, unsigned (issue 4); prepared on first use. */
@@ -34,9 +40,14 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
       escapeXml,
     )
   let mobileconfig: MobileconfigDocuments | undefined
+  const templates = { all: autoconfig(false), onePerType: autoconfig(true) }
   return Object.freeze({
-    autoconfig: autoconfig(false),
-    autoconfigOnePerType: autoconfig(true),
+    autoconfig: templates.all,
+    autoconfigOnePerType: templates.onePerType,
+    addressFree: Object.freeze({
+      autoconfig: new AddressFreeDocuments(templates.all),
+      onePerType: new AddressFreeDocuments(templates.onePerType),
+    }),
     autodiscover: prepareAutodiscover(profile),
     // Prepared on the profile's first Apple request, then kept with the snapshot: a profile download is
     // a person following a link, rare next to Autodiscover traffic, and preparing both variants for
