@@ -1,8 +1,17 @@
-// Filled documents share slabs of memory: each must still be its own bytes, whatever is filled after it.
+// Filled documents: those sharing slabs of memory must each still be their own bytes, whatever is
+// filled after them; those kept per domain for requests without an address must be the bytes a fill
+// gives, one per domain, and must not outlive a reload.
 import t from 'tap'
+import { buildApp } from '../src/app.js'
+import { createLogger } from '../src/logging/logger.js'
 import { allocateDocument, LARGEST_CARVED, SLAB_BYTES } from '../src/render/document-buffer.js'
 import { compileTemplate, fillTemplateBytes } from '../src/render/template.js'
 import { escapeXml } from '../src/render/xml.js'
+import { placeholderIdentity } from '../src/resolve/identity.js'
+import { createSnapshot, documentsFor } from '../src/state/snapshot.js'
+import { SnapshotStore } from '../src/state/snapshot-store.js'
+import { parseAutoconfig } from './helpers/autoconfig-rules.js'
+import { baseConfig, loadConfig } from './helpers/settings.js'
 
 t.test('documents carved one after another never share a byte', async (t) => {
   const documents: Buffer[] = []
@@ -16,7 +25,11 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
+  const regions = documents.map((d) => ({
+    buffer: d.buffer,
+    start: d.byteOffset,
+    end: d.byteOffset + d.length,
+  }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -39,10 +52,96 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
 })
 
 t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
-  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
-  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
+  const template = compileTemplate(
+    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
+    escapeXml,
+  )
+  const alice = fillTemplateBytes(template, {
+    address: 'alice@example.com',
+    localPart: 'alice',
+    domain: 'example.com',
+  })
+  const bob = fillTemplateBytes(template, {
+    address: 'bob@example.org',
+    localPart: 'bob',
+    domain: 'example.org',
+  })
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
   t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
   t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
+})
+
+const config = baseConfig({
+  domains: [{ name: 'test.example' }, { name: 'other.example' }, { name: 'third.example' }],
+})
+
+t.test('a document is filled on first use, then the same one is picked', async (t) => {
+  const snapshot = createSnapshot(loadConfig(config))
+  const profile = snapshot.settings.domains[0]?.profile
+  if (profile === undefined) throw new Error('no profile')
+  const { addressFree, autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
+  for (const [prepared, template] of [
+    [addressFree.autoconfig, autoconfig],
+    [addressFree.onePerType, autoconfigOnePerType],
+  ] as const) {
+    const first = prepared.for('test.example')
+    t.same(first, fillTemplateBytes(template, placeholderIdentity('test.example')), 'the bytes of a fill')
+    t.equal(prepared.for('test.example'), first, 'picked, not filled again')
+    t.equal(first.buffer.byteLength, first.length, 'memory of its own, not a slab')
+    const other = prepared.for('other.example')
+    t.same(other, fillTemplateBytes(template, placeholderIdentity('other.example')))
+    t.not(other, first)
+  }
+  t.not(addressFree.autoconfig.for('x.example'), addressFree.onePerType.for('x.example'))
+})
+
+t.test('a crawl of many domains keeps a bounded number of documents', async (t) => {
+  const snapshot = createSnapshot(loadConfig(config))
+  const profile = snapshot.settings.domains[0]?.profile
+  if (profile === undefined) throw new Error('no profile')
+  const prepared = documentsFor(snapshot, profile).addressFree.autoconfig
+  for (let i = 0; i < 2500; i++) prepared.for(`d${i}.example`)
+  t.ok(prepared.size <= 1000, `${prepared.size} kept`)
+  t.same(
+    parseAutoconfig(prepared.for('d7.example').toString()).domains,
+    ['d7.example'],
+    'a dropped document is filled again',
+  )
+})
+
+t.test('over HTTP each domain gets its own document, and a reload drops the kept ones', async (t) => {
+  const store = new SnapshotStore(createSnapshot(loadConfig({ ...config, service: { rateLimit: null } })))
+  const app = buildApp({ store, logger: createLogger('silent') })
+  t.teardown(() => app.close())
+  const ask = async (host: string) => {
+    const res = await app.inject({ url: '/mail/config-v1.1.xml', headers: { host } })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['content-type'], 'application/xml; charset=utf-8')
+    return parseAutoconfig(res.body)
+  }
+  for (let round = 0; round < 2; round++) {
+    for (const domain of ['test.example', 'other.example', 'third.example']) {
+      const doc = await ask(`autoconfig.${domain}`)
+      t.same(doc.domains, [domain], `round ${round}: ${domain}`)
+      t.ok(doc.incoming.every((server) => server.username === '%EMAILADDRESS%'))
+    }
+  }
+  // Evolution's variant (one server per type) is kept apart from the full document.
+  const evolution = await app.inject({
+    url: '/mail/config-v1.1.xml?emailmd5=0123456789abcdef0123456789abcdef',
+    headers: { host: 'autoconfig.other.example' },
+  })
+  const onePerType = parseAutoconfig(evolution.body)
+  t.same(onePerType.domains, ['other.example'])
+  t.equal(onePerType.incoming.length, 1, 'one IMAP server')
+  t.equal((await ask('autoconfig.other.example')).incoming.length, 2, 'both IMAP servers')
+  const before = await ask('autoconfig.test.example')
+  t.equal(before.displayName, 'Test Mail')
+  store.replace(
+    createSnapshot(
+      loadConfig({ ...config, provider: { id: 'mail.test.example', name: 'Renamed Mail', shortName: 'R' } }),
+    ),
+  )
+  const after = await ask('autoconfig.test.example')
+  t.equal(after.displayName, 'Renamed Mail', 'the reloaded settings answer')
 })

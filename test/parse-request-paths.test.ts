@@ -1,9 +1,17 @@
-// The one-pass reader of common Autodiscover bodies must never disagree with fast-xml-parser: for every
-// body it accepts, both give the same fields; everything else is left to the full parser.
+// A POX body can be read three ways, which must never disagree: the one-pass reader of common bodies
+// and fast-xml-parser give the same fields for every body the reader accepts (everything else is left
+// to the full parser), and a body read through its shape (xml-input/request-shapes.ts) gives exactly
+// what parsing it gives, while really skipping the parse for a shape already seen.
 import fc from 'fast-check'
 import t from 'tap'
-import { parseAnyRequest, parseAutodiscoverRequest } from '../src/xml-input/parse-request.js'
+import {
+  type ParseResult,
+  parseAnyRequest,
+  parseAutodiscoverRequest,
+  parseRequestText,
+} from '../src/xml-input/parse-request.js'
 import { readCommonRequest } from '../src/xml-input/read-common-request.js'
+import { parseThroughShapes, shapeCount } from '../src/xml-input/request-shapes.js'
 import {
   activeSyncBody,
   legacyDnBody,
@@ -75,3 +83,124 @@ t.test('whatever the one-pass reader accepts, the full parser reads the same', a
 function sortKeys(record: object): [string, unknown][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b))
 }
+
+const PLACEHOLDER = 'mailsetup-address@shape.invalid'
+
+/** parseRequestText, counting its calls. */
+function countingParse() {
+  const counter = {
+    calls: 0,
+    parse: (xml: string): ParseResult => {
+      counter.calls++
+      return parseRequestText(xml)
+    },
+  }
+  return counter
+}
+
+// Key order is not part of the answer: compare fields sorted.
+const canonical = (result: ParseResult) =>
+  JSON.stringify(result.ok ? Object.entries(result.request).sort(([a], [b]) => a.localeCompare(b)) : result)
+
+t.test('bodies of a seen shape are answered without parsing, with their own address', async (t) => {
+  const makers = [outlookBody, prefixedOutlookBody, legacyDnBody, activeSyncBody, thunderbirdBody]
+  for (const make of makers) {
+    const counter = countingParse()
+    const first = parseThroughShapes(make('alice@example.com'), counter.parse)
+    // Once, or not at all when a test above has already taught the shape.
+    t.ok(counter.calls <= 1, `${make.name}: the shape is parsed at most once`)
+    const learned = counter.calls
+    for (const address of ['bob.smith+tag@example.org', "o'brien@example.com", 'x@y.example']) {
+      const result = parseThroughShapes(make(address), counter.parse)
+      t.equal(canonical(result), canonical(parseRequestText(make(address))), `${make.name}: ${address}`)
+      t.same(result.ok && result.request.emailAddress, address)
+    }
+    t.equal(counter.calls, learned, `${make.name}: later bodies of the shape are not parsed`)
+    t.equal(canonical(first), canonical(parseRequestText(make('alice@example.com'))))
+  }
+})
+
+t.test('bodies that cannot stand for their shape are parsed whole, every time', async (t) => {
+  const field = (inner: string) => `<Autodiscover><Request>${inner}</Request></Autodiscover>`
+  const bodies = [
+    // The first `EMailAddress>` is in a comment: the field comes from elsewhere.
+    field(`<!-- <EMailAddress>a@x.example</EMailAddress> --><EMailAddress>b@x.example</EMailAddress>`),
+    // The body already holds the placeholder: the cut one could not be told from it.
+    field(`<LegacyDN>${PLACEHOLDER}</LegacyDN><EMailAddress>a@x.example</EMailAddress>`),
+    field(`<EMailAddress>${PLACEHOLDER}</EMailAddress><LegacyDN>${PLACEHOLDER}</LegacyDN>`),
+    // A closing tag first, and a refused body: nothing to learn.
+    `</EMailAddress>${field('<EMailAddress>a@x.example</EMailAddress>')}`,
+    // Not a field of Request.
+    '<Autodiscover><EMailAddress>a@x.example</EMailAddress><Request><LegacyDN>d</LegacyDN></Request></Autodiscover>',
+    // Nothing after the address: no end to cut at.
+    '<Autodiscover><Request><EMailAddress>a@x.example',
+  ]
+  for (const body of bodies) {
+    const counter = countingParse()
+    for (let i = 0; i < 3; i++) {
+      t.equal(canonical(parseThroughShapes(body, counter.parse)), canonical(parseRequestText(body)), body)
+    }
+    t.ok(counter.calls >= 3, `parsed on every request: ${body}`)
+  }
+  // Addresses with blanks, references, CDATA or non-ASCII text are not cut out at all.
+  for (const address of [
+    ' a@x.example',
+    'a&amp;b@x.example',
+    '<![CDATA[a@x.example]]>',
+    'ü@x.example',
+    'a]b@x',
+  ]) {
+    const counter = countingParse()
+    const body = outlookBody(address)
+    parseThroughShapes(body, counter.parse)
+    parseThroughShapes(body, counter.parse)
+    t.equal(counter.calls, 2, `parsed whole: ${address}`)
+    t.equal(canonical(parseThroughShapes(body, parseRequestText)), canonical(parseRequestText(body)))
+  }
+})
+
+t.test('made-up shapes keep a bounded number', async (t) => {
+  for (let i = 0; i < 500; i++) parseAutodiscoverRequest(Buffer.from(outlookBody('a@x.example', `urn:${i}`)))
+  t.ok(shapeCount() <= 64, `${shapeCount()} shapes kept`)
+  const result = parseAutodiscoverRequest(Buffer.from(outlookBody('b@x.example', 'urn:499')))
+  t.same(result, { ok: true, request: { emailAddress: 'b@x.example', acceptableResponseSchema: 'urn:499' } })
+})
+
+// Another address in the place the shape cache cuts, whatever the body around it.
+const addresses = fc.constantFrom(
+  'alice@example.com',
+  'bob.smith+tag@example.org',
+  "o'brien@x.example",
+  'a/b=c?d^e`f{g|h}~i#j$k%l*m!n@x.example',
+  PLACEHOLDER,
+  '',
+  ' c@d.example',
+  'a&amp;b@x.example',
+  'ü@x.example',
+  'x]]>y',
+  'x>y@z',
+  '<b>x</b>',
+)
+
+function withAddress(body: string, address: string): string {
+  const tag = body.indexOf('EMailAddress>')
+  const end = tag === -1 ? -1 : body.indexOf('<', tag + 13)
+  return end === -1 ? body : body.slice(0, tag + 13) + address + body.slice(end)
+}
+
+t.test('through the shape cache or not, every body reads the same', async (t) => {
+  let shortcuts = 0
+  fc.assert(
+    fc.property(fc.oneof(document, commonDocument), addresses, addresses, (body, one, other) => {
+      const counter = countingParse()
+      return [withAddress(body, one), withAddress(body, other), body].every((xml) => {
+        const before = counter.calls
+        const same = canonical(parseThroughShapes(xml, counter.parse)) === canonical(parseRequestText(xml))
+        if (counter.calls === before) shortcuts++
+        return same
+      })
+    }),
+    { numRuns: 4000, seed: 11 },
+  )
+  t.ok(shortcuts > 300, `${shortcuts} bodies were read from their shape`)
+})

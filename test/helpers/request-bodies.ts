@@ -1,5 +1,5 @@
 // Generated Autodiscover request bodies, in and out of the shape real clients send, for property tests
-// of the request readers (test/parse-request-paths.test.ts, test/request-shapes.test.ts).
+// of the request readers (test/parse-request-paths.test.ts).
 import fc from 'fast-check'
 
 // Documents built from the pieces clients and attackers use, in and out of the common shape.
