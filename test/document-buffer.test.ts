@@ -79,31 +79,41 @@ t.test('a document is filled on first use, then the same one is picked', async (
   const snapshot = createSnapshot(loadConfig(config))
   const profile = snapshot.settings.domains[0]?.profile
   if (profile === undefined) throw new Error('no profile')
-  const { addressFree, autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
-  for (const [prepared, template] of [
-    [addressFree.autoconfig, autoconfig],
-    [addressFree.onePerType, autoconfigOnePerType],
+  const { autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
+  const kept = snapshot.addressFree
+  for (const [variant, template] of [
+    ['full', autoconfig],
+    ['onePerType', autoconfigOnePerType],
   ] as const) {
-    const first = prepared.for('test.example')
+    const first = kept.for('test.example', template, variant)
     t.same(first, fillTemplateBytes(template, placeholderIdentity('test.example')), 'the bytes of a fill')
-    t.equal(prepared.for('test.example'), first, 'picked, not filled again')
+    t.equal(kept.for('test.example', template, variant), first, 'picked, not filled again')
     t.equal(first.buffer.byteLength, first.length, 'memory of its own, not a slab')
-    const other = prepared.for('other.example')
+    const other = kept.for('other.example', template, variant)
     t.same(other, fillTemplateBytes(template, placeholderIdentity('other.example')))
     t.not(other, first)
   }
-  t.not(addressFree.autoconfig.for('x.example'), addressFree.onePerType.for('x.example'))
+  t.not(
+    kept.for('x.example', autoconfig, 'full').length,
+    kept.for('x.example', autoconfigOnePerType, 'onePerType').length,
+    'the two variants are kept apart',
+  )
+  t.not(createSnapshot(loadConfig(config)).addressFree, kept, 'each snapshot keeps its own')
 })
 
-t.test('a crawl of many domains keeps a bounded number of documents', async (t) => {
+t.test('a crawl of many domains keeps a bounded number of documents, over both variants', async (t) => {
   const snapshot = createSnapshot(loadConfig(config))
   const profile = snapshot.settings.domains[0]?.profile
   if (profile === undefined) throw new Error('no profile')
-  const prepared = documentsFor(snapshot, profile).addressFree.autoconfig
-  for (let i = 0; i < 2500; i++) prepared.for(`d${i}.example`)
-  t.ok(prepared.size <= 1000, `${prepared.size} kept`)
+  const { autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
+  const kept = snapshot.addressFree
+  for (let i = 0; i < 1500; i++) {
+    kept.for(`d${i}.example`, autoconfig, 'full')
+    kept.for(`d${i}.example`, autoconfigOnePerType, 'onePerType')
+  }
+  t.ok(kept.size <= 1000, `${kept.size} kept`)
   t.same(
-    parseAutoconfig(prepared.for('d7.example').toString()).domains,
+    parseAutoconfig(kept.for('d7.example', autoconfig, 'full').toString()).domains,
     ['d7.example'],
     'a dropped document is filled again',
   )

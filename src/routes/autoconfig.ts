@@ -31,12 +31,11 @@ export const AUTOCONFIG_ENDPOINT: Endpoint = {
     const documents = documentsFor(snapshot, account.profile)
     // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
     const onePerType = queryValue(request.query, 'emailmd5') !== undefined
-    if (!account.addressKnown) {
-      const prepared = onePerType ? documents.addressFree.onePerType : documents.addressFree.autoconfig
-      return { status: 200, contentType: XML_CONTENT_TYPE, body: prepared.for(account.domain.name) }
-    }
     const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
-    return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplateBytes(template, account.identity) }
+    const body = account.addressKnown
+      ? fillTemplateBytes(template, account.identity)
+      : snapshot.addressFree.for(account.domain.name, template, onePerType ? 'onePerType' : 'full')
+    return { status: 200, contentType: XML_CONTENT_TYPE, body }
   },
   failed: (_snapshot, error) => errorAnswer(error),
 }

@@ -12,11 +12,6 @@ export interface ProfileDocuments {
   readonly autoconfig: Template
   /** One server per type, for Evolution (CLIENTS.md §1). */
   readonly autoconfigOnePerType: Template
-  /** The two autoconfig documents for requests without an address, per domain. */
-  readonly addressFree: {
-    readonly autoconfig: AddressFreeDocuments
-    readonly onePerType: AddressFreeDocuments
-  }
   /** Microsoft POX Autodiscover (issue 3). */
   readonly autodiscover: AutodiscoverDocuments
   /** Apple configuration profile, unsigned (issue 4); prepared on first use. */
@@ -29,6 +24,8 @@ export interface Snapshot {
   readonly warnings: readonly Problem[]
   /** Indexed by `Profile.id`. */
   readonly documents: readonly ProfileDocuments[]
+  /** Autoconfig documents for requests without an address, filled per domain on first use. */
+  readonly addressFree: AddressFreeDocuments
   readonly loadedAt: Date
 }
 
@@ -40,14 +37,9 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
       escapeXml,
     )
   let mobileconfig: MobileconfigDocuments | undefined
-  const templates = { all: autoconfig(false), onePerType: autoconfig(true) }
   return Object.freeze({
-    autoconfig: templates.all,
-    autoconfigOnePerType: templates.onePerType,
-    addressFree: Object.freeze({
-      autoconfig: new AddressFreeDocuments(templates.all),
-      onePerType: new AddressFreeDocuments(templates.onePerType),
-    }),
+    autoconfig: autoconfig(false),
+    autoconfigOnePerType: autoconfig(true),
     autodiscover: prepareAutodiscover(profile),
     // Prepared on the profile's first Apple request, then kept with the snapshot: a profile download is
     // a person following a link, rare next to Autodiscover traffic, and preparing both variants for
@@ -66,6 +58,7 @@ export function createSnapshot(loaded: LoadedSettings, now = new Date()): Snapsh
     settings,
     warnings,
     documents: Object.freeze(settings.profiles.map((profile) => prepareDocuments(settings, profile))),
+    addressFree: new AddressFreeDocuments(),
     loadedAt: now,
   })
 }
