@@ -1,6 +1,6 @@
 // Filled documents: those sharing slabs of memory must each still be their own bytes, whatever is
 // filled after them; those kept per domain for requests without an address must be the bytes a fill
-// gives, one per domain, and must not outlive a reload.
+// of the domain's own profile gives, one per domain, and must not outlive a reload.
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logging/logger.js'
@@ -25,11 +25,7 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({
-    buffer: d.buffer,
-    start: d.byteOffset,
-    end: d.byteOffset + d.length,
-  }))
+  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -52,68 +48,66 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
 })
 
 t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate(
-    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
-    escapeXml,
-  )
-  const alice = fillTemplateBytes(template, {
-    address: 'alice@example.com',
-    localPart: 'alice',
-    domain: 'example.com',
-  })
-  const bob = fillTemplateBytes(template, {
-    address: 'bob@example.org',
-    localPart: 'bob',
-    domain: 'example.org',
-  })
+  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
+  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
+  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
   t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
   t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
 })
 
+// Two profiles: other.example has its own IMAP host.
+const ownImap = [{ type: 'imap', hostname: 'imap.other.example', port: 993, security: 'tls' }]
 const config = baseConfig({
-  domains: [{ name: 'test.example' }, { name: 'other.example' }, { name: 'third.example' }],
+  domains: [{ name: 'test.example' }, { name: 'other.example', incoming: ownImap }, { name: 'third.example' }],
 })
 
-t.test('a document is filled on first use, then the same one is picked', async (t) => {
+/** A fresh snapshot of `config`, and a way to name its domains. */
+function freshSnapshot() {
   const snapshot = createSnapshot(loadConfig(config))
-  const profile = snapshot.settings.domains[0]?.profile
-  if (profile === undefined) throw new Error('no profile')
-  const { autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
-  const kept = snapshot.addressFree
-  for (const [variant, template] of [
-    ['full', autoconfig],
-    ['onePerType', autoconfigOnePerType],
-  ] as const) {
-    const first = kept.for('test.example', template, variant)
-    t.same(first, fillTemplateBytes(template, placeholderIdentity('test.example')), 'the bytes of a fill')
-    t.equal(kept.for('test.example', template, variant), first, 'picked, not filled again')
-    t.equal(first.buffer.byteLength, first.length, 'memory of its own, not a slab')
-    const other = kept.for('other.example', template, variant)
-    t.same(other, fillTemplateBytes(template, placeholderIdentity('other.example')))
-    t.not(other, first)
+  const domain = (name: string) => {
+    const found = snapshot.settings.lookup.get(name)
+    if (found === undefined) throw new Error(`${name} is not hosted`)
+    return found
   }
-  t.not(
-    kept.for('x.example', autoconfig, 'full').length,
-    kept.for('x.example', autoconfigOnePerType, 'onePerType').length,
-    'the two variants are kept apart',
+  return { snapshot, kept: snapshot.addressFree, domain }
+}
+
+t.test('a document is its own profile’s, filled on first use, then picked', async (t) => {
+  const { snapshot, kept, domain } = freshSnapshot()
+  for (const name of ['test.example', 'other.example', 'third.example']) {
+    const documents = documentsFor(snapshot, domain(name).profile)
+    for (const [variant, template] of [
+      ['full', documents.autoconfig],
+      ['onePerType', documents.autoconfigOnePerType],
+    ] as const) {
+      const first = kept.for(domain(name), variant)
+      t.same(first, fillTemplateBytes(template, placeholderIdentity(name)), `${name} ${variant}: a fill`)
+      t.equal(kept.for(domain(name), variant), first, 'picked, not filled again')
+      t.equal(first.buffer.byteLength, first.length, 'memory of its own, not a slab')
+    }
+  }
+  const imap = (name: string) => parseAutoconfig(kept.for(domain(name), 'full').toString()).incoming
+  t.same(
+    imap('other.example').map((server) => server.hostname),
+    ['imap.other.example'],
+    'its own profile',
   )
-  t.not(createSnapshot(loadConfig(config)).addressFree, kept, 'each snapshot keeps its own')
+  t.equal(imap('test.example').length, 2)
+  t.not(kept.for(domain('test.example'), 'full'), kept.for(domain('third.example'), 'full'))
+  t.not(freshSnapshot().kept, kept, 'each snapshot keeps its own')
 })
 
 t.test('a crawl of many domains keeps a bounded number of documents, over both variants', async (t) => {
-  const snapshot = createSnapshot(loadConfig(config))
-  const profile = snapshot.settings.domains[0]?.profile
-  if (profile === undefined) throw new Error('no profile')
-  const { autoconfig, autoconfigOnePerType } = documentsFor(snapshot, profile)
-  const kept = snapshot.addressFree
+  const { kept, domain } = freshSnapshot()
+  const base = domain('test.example')
   for (let i = 0; i < 1500; i++) {
-    kept.for(`d${i}.example`, autoconfig, 'full')
-    kept.for(`d${i}.example`, autoconfigOnePerType, 'onePerType')
+    kept.for({ ...base, name: `d${i}.example` }, 'full')
+    kept.for({ ...base, name: `d${i}.example` }, 'onePerType')
   }
   t.ok(kept.size <= 1000, `${kept.size} kept`)
   t.same(
-    parseAutoconfig(kept.for('d7.example', autoconfig, 'full').toString()).domains,
+    parseAutoconfig(kept.for({ ...base, name: 'd7.example' }, 'full').toString()).domains,
     ['d7.example'],
     'a dropped document is filled again',
   )
@@ -123,8 +117,8 @@ t.test('over HTTP each domain gets its own document, and a reload drops the kept
   const store = new SnapshotStore(createSnapshot(loadConfig({ ...config, service: { rateLimit: null } })))
   const app = buildApp({ store, logger: createLogger('silent') })
   t.teardown(() => app.close())
-  const ask = async (host: string) => {
-    const res = await app.inject({ url: '/mail/config-v1.1.xml', headers: { host } })
+  const ask = async (host: string, query = '') => {
+    const res = await app.inject({ url: `/mail/config-v1.1.xml${query}`, headers: { host } })
     t.equal(res.statusCode, 200)
     t.equal(res.headers['content-type'], 'application/xml; charset=utf-8')
     return parseAutoconfig(res.body)
@@ -137,21 +131,13 @@ t.test('over HTTP each domain gets its own document, and a reload drops the kept
     }
   }
   // Evolution's variant (one server per type) is kept apart from the full document.
-  const evolution = await app.inject({
-    url: '/mail/config-v1.1.xml?emailmd5=0123456789abcdef0123456789abcdef',
-    headers: { host: 'autoconfig.other.example' },
-  })
-  const onePerType = parseAutoconfig(evolution.body)
-  t.same(onePerType.domains, ['other.example'])
-  t.equal(onePerType.incoming.length, 1, 'one IMAP server')
-  t.equal((await ask('autoconfig.other.example')).incoming.length, 2, 'both IMAP servers')
+  const evolution = await ask('autoconfig.test.example', '?emailmd5=0123456789abcdef0123456789abcdef')
+  t.same(evolution.domains, ['test.example'])
+  t.equal(evolution.incoming.length, 1, 'one IMAP server')
   const before = await ask('autoconfig.test.example')
+  t.equal(before.incoming.length, 2, 'both IMAP servers')
   t.equal(before.displayName, 'Test Mail')
-  store.replace(
-    createSnapshot(
-      loadConfig({ ...config, provider: { id: 'mail.test.example', name: 'Renamed Mail', shortName: 'R' } }),
-    ),
-  )
-  const after = await ask('autoconfig.test.example')
-  t.equal(after.displayName, 'Renamed Mail', 'the reloaded settings answer')
+  const renamed = { id: 'mail.test.example', name: 'Renamed Mail', shortName: 'R' }
+  store.replace(createSnapshot(loadConfig({ ...config, provider: renamed })))
+  t.equal((await ask('autoconfig.test.example')).displayName, 'Renamed Mail', 'the reloaded settings answer')
 })

@@ -5,7 +5,6 @@
 import fc from 'fast-check'
 import t from 'tap'
 import {
-  type ParseResult,
   parseAnyRequest,
   parseAutodiscoverRequest,
   parseRequestText,
@@ -19,7 +18,15 @@ import {
   prefixedOutlookBody,
   thunderbirdBody,
 } from './helpers/autodiscover-requests.js'
-import { commonDocument, document } from './helpers/request-bodies.js'
+import {
+  canonical,
+  commonDocument,
+  countingParse,
+  document,
+  PLACEHOLDER,
+  PLACEHOLDER_LOCAL,
+  withAddress,
+} from './helpers/request-bodies.js'
 
 t.test('every real client body takes the one-pass reader, with the full parser’s fields', async (t) => {
   const bodies = [
@@ -73,50 +80,23 @@ t.test('whatever the one-pass reader accepts, the full parser reads the same', a
       if (common === undefined) return true
       accepted++
       const full = parseAnyRequest(body)
-      return full.ok && JSON.stringify(sortKeys(full.request)) === JSON.stringify(sortKeys(common))
+      return full.ok && canonical(full) === canonical({ ok: true, request: common })
     }),
     { numRuns: 3000, seed: 9 },
   )
   t.ok(accepted > 300, `the property ran over ${accepted} accepted bodies`)
 })
 
-function sortKeys(record: object): [string, unknown][] {
-  return Object.entries(record).sort(([a], [b]) => a.localeCompare(b))
-}
-
-const PLACEHOLDER = 'mailsetup-address@shape.invalid'
-
-/** parseRequestText, counting its calls. */
-function countingParse() {
-  const counter = {
-    calls: 0,
-    parse: (xml: string): ParseResult => {
-      counter.calls++
-      return parseRequestText(xml)
-    },
-  }
-  return counter
-}
-
-// Key order is not part of the answer: compare fields sorted.
-const canonical = (result: ParseResult) =>
-  JSON.stringify(result.ok ? Object.entries(result.request).sort(([a], [b]) => a.localeCompare(b)) : result)
-
 t.test('bodies of a seen shape are answered without parsing, with their own address', async (t) => {
   const makers = [outlookBody, prefixedOutlookBody, legacyDnBody, activeSyncBody, thunderbirdBody]
   for (const make of makers) {
     const counter = countingParse()
-    const first = parseThroughShapes(make('alice@example.com'), counter.parse)
-    // Once, or not at all when a test above has already taught the shape.
-    t.ok(counter.calls <= 1, `${make.name}: the shape is parsed at most once`)
-    const learned = counter.calls
-    for (const address of ['bob.smith+tag@example.org', "o'brien@example.com", 'x@y.example']) {
+    for (const address of ['alice@example.com', 'bob.smith+tag@example.org', "o'brien@example.com"]) {
       const result = parseThroughShapes(make(address), counter.parse)
       t.equal(canonical(result), canonical(parseRequestText(make(address))), `${make.name}: ${address}`)
       t.same(result.ok && result.request.emailAddress, address)
     }
-    t.equal(counter.calls, learned, `${make.name}: later bodies of the shape are not parsed`)
-    t.equal(canonical(first), canonical(parseRequestText(make('alice@example.com'))))
+    t.equal(counter.calls, 0, `${make.name}: no body of the shape is parsed whole`)
   }
 })
 
@@ -134,13 +114,27 @@ t.test('bodies that cannot stand for their shape are parsed whole, every time', 
     '<Autodiscover><EMailAddress>a@x.example</EMailAddress><Request><LegacyDN>d</LegacyDN></Request></Autodiscover>',
     // Nothing after the address: no end to cut at.
     '<Autodiscover><Request><EMailAddress>a@x.example',
+    // The real field spells the placeholder through a reference, CDATA, a comment or a processing
+    // instruction, while the first `EMailAddress>` is other text, a comment or an attribute value
+    // (found by review: a shape learnt through the full parser took the address from the wrong place).
+    ...[`${PLACEHOLDER_LOCAL}&#64;shape.invalid`, `${PLACEHOLDER_LOCAL}<![CDATA[@shape.invalid]]>`]
+      .concat([`${PLACEHOLDER_LOCAL}<!---->@shape.invalid`, `${PLACEHOLDER_LOCAL}<?x?>@shape.invalid`])
+      .flatMap((spelt) =>
+        [
+          '<LegacyDN>EMailAddress>evil@example.com</LegacyDN>',
+          '<!--EMailAddress>evil@example.com<-->',
+          '<Other a="EMailAddress>evil@example.com<"/>',
+          "<Other a='EMailAddress>e'vil<'/>",
+          '<!--EMailAddress>a--b<-->',
+        ].map((decoy) => field(`${decoy}<EMailAddress>${spelt}</EMailAddress>`)),
+      ),
   ]
   for (const body of bodies) {
     const counter = countingParse()
     for (let i = 0; i < 3; i++) {
       t.equal(canonical(parseThroughShapes(body, counter.parse)), canonical(parseRequestText(body)), body)
     }
-    t.ok(counter.calls >= 3, `parsed on every request: ${body}`)
+    t.equal(counter.calls, 3, `parsed whole on every request: ${body}`)
   }
   // Addresses with blanks, references, CDATA or non-ASCII text are not cut out at all.
   for (const address of [
@@ -173,6 +167,7 @@ const addresses = fc.constantFrom(
   "o'brien@x.example",
   'a/b=c?d^e`f{g|h}~i#j$k%l*m!n@x.example',
   PLACEHOLDER,
+  `${PLACEHOLDER_LOCAL}&#64;shape.invalid`,
   '',
   ' c@d.example',
   'a&amp;b@x.example',
@@ -181,12 +176,6 @@ const addresses = fc.constantFrom(
   'x>y@z',
   '<b>x</b>',
 )
-
-function withAddress(body: string, address: string): string {
-  const tag = body.indexOf('EMailAddress>')
-  const end = tag === -1 ? -1 : body.indexOf('<', tag + 13)
-  return end === -1 ? body : body.slice(0, tag + 13) + address + body.slice(end)
-}
 
 t.test('through the shape cache or not, every body reads the same', async (t) => {
   let shortcuts = 0

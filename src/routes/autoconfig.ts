@@ -28,14 +28,15 @@ export const AUTOCONFIG_ENDPOINT: Endpoint = {
       address: queryValue(request.query, 'emailaddress', 'email'),
       host: request.host,
     })
-    const documents = documentsFor(snapshot, account.profile)
     // Only Evolution sends emailmd5, and it uses the last server of each type: give it one.
     const onePerType = queryValue(request.query, 'emailmd5') !== undefined
+    if (!account.addressKnown) {
+      const body = snapshot.addressFree.for(account.domain, onePerType ? 'onePerType' : 'full')
+      return { status: 200, contentType: XML_CONTENT_TYPE, body }
+    }
+    const documents = documentsFor(snapshot, account.profile)
     const template = onePerType ? documents.autoconfigOnePerType : documents.autoconfig
-    const body = account.addressKnown
-      ? fillTemplateBytes(template, account.identity)
-      : snapshot.addressFree.for(account.domain.name, template, onePerType ? 'onePerType' : 'full')
-    return { status: 200, contentType: XML_CONTENT_TYPE, body }
+    return { status: 200, contentType: XML_CONTENT_TYPE, body: fillTemplateBytes(template, account.identity) }
   },
   failed: (_snapshot, error) => errorAnswer(error),
 }

@@ -54,11 +54,12 @@ function prepareDocuments(settings: Settings, profile: Profile): ProfileDocument
 
 export function createSnapshot(loaded: LoadedSettings, now = new Date()): Snapshot {
   const { settings, warnings } = loaded
+  const documents = Object.freeze(settings.profiles.map((profile) => prepareDocuments(settings, profile)))
   return Object.freeze({
     settings,
     warnings,
-    documents: Object.freeze(settings.profiles.map((profile) => prepareDocuments(settings, profile))),
-    addressFree: new AddressFreeDocuments(),
+    documents,
+    addressFree: new AddressFreeDocuments(documents),
     loadedAt: now,
   })
 }

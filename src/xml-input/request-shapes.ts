@@ -1,24 +1,27 @@
 // POX bodies differ only in their address: every Outlook of one version posts the same bytes around
 // `<EMailAddress>` (MS-OXDSCLI 2.2.4.1), and a whole company starts Outlook at 9:00 (issue 9). So a
-// body is read once per shape: the address is cut out, the rest is parsed with a placeholder in its
-// place, and later bodies of that shape take the parsed fields with their own address put back.
+// body is read once per shape: the address is cut out, the rest is read with a placeholder in its
+// place, and later bodies of that shape take the fields with their own address put back.
 //
-// Why that gives the same answer as parsing the body itself: the address and the placeholder are both
-// runs of characters that mean nothing to an XML reader (no markup, reference, blank or `]`), so
-// swapping one for the other changes no element, no other text and no check (the DTD test looks for
-// `<!`; size and UTF-8 are checked on the body itself). The placeholder must then come back as the
-// address, from that one place: a shape is kept only when the placeholder occurs once in it and is
-// what the parse returns as `emailAddress`. Anything else (a comment, CDATA, blanks or a reference
-// around the address, a refusal) is parsed whole, every time. test/parse-request-paths.test.ts
-// compares the two over thousands of generated bodies.
+// Why that gives the same answer as parsing the body itself: a shape is learnt only through the
+// one-pass reader (read-common-request.ts), which accepts elements and plain text and nothing else (no
+// reference, comment, CDATA, processing instruction or DTD), so the placeholder can come back as the
+// address only from its literal text. It must occur once in the shape and be what the reader returns
+// as `emailAddress`: then it is the whole text of the EMailAddress element. An address made of RFC
+// 5322 characters is text to that reader too, so the body reads the same with it in the placeholder's
+// place, and parse-request.ts would have read the body with that reader as well (no `<!` for its DTD
+// check; size and UTF-8 are checked on the body itself). Anything else is parsed whole, every time.
+// test/parse-request-paths.test.ts compares the two over thousands of generated bodies.
 import type { AutodiscoverRequest, ParseResult } from './parse-request.js'
+import { readCommonRequest } from './read-common-request.js'
 
-// RFC 5322 atext, dots and `@`: what nearly every address is made of, and nothing XML reads specially.
+// RFC 5322 atext, dots and `@`: what nearly every address is made of, all of it in the one-pass
+// reader's text class, and no blank (trimmed), `&`, `<`, `>` or `]` (`]]>`).
 const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%'*+/=?^_`{|}~.@-]+$/
 const PLACEHOLDER = 'mailsetup-address@shape.invalid'
 const TAG_END = 'EMailAddress>'
 // A real deployment sees a few shapes (one per client version); emptied when full, so a stream of
-// made-up shapes costs one extra parse each and a bounded amount of memory.
+// made-up shapes costs a read each and a bounded amount of memory.
 const MAX_SHAPES = 64
 
 type Shape = Omit<AutodiscoverRequest, 'emailAddress'> | null
@@ -37,26 +40,29 @@ function cutAddress(xml: string): { key: string; address: string } | undefined {
   return { key: xml.slice(0, start) + PLACEHOLDER + xml.slice(end), address }
 }
 
-/** What `key` parses to, when it can stand for every body of its shape; null when it cannot. */
-function learnShape(key: string, parse: (xml: string) => ParseResult): Shape {
+/** The other fields of `key`, when it can stand for every body of its shape; null when it cannot. */
+function learnShape(key: string): Shape {
   if (key.indexOf(PLACEHOLDER) !== key.lastIndexOf(PLACEHOLDER)) return null
-  const parsed = parse(key)
-  if (!parsed.ok || parsed.request.emailAddress !== PLACEHOLDER) return null
-  const { emailAddress: _placeholder, ...rest } = parsed.request
+  const fields = readCommonRequest(key)
+  if (fields?.emailAddress !== PLACEHOLDER) return null
+  const { emailAddress: _placeholder, ...rest } = fields
   return rest
 }
 
-/** `parse(xml)`, read from the body's shape when one like it was parsed before. */
-export function parseThroughShapes(xml: string, parse: (xml: string) => ParseResult): ParseResult {
+/**
+ * What `parseWhole(xml)` gives, read from the body's shape when one like it was read before. The
+ * shapes do not depend on `parseWhole`: they come from the one-pass reader alone.
+ */
+export function parseThroughShapes(xml: string, parseWhole: (xml: string) => ParseResult): ParseResult {
   const cut = cutAddress(xml)
-  if (cut === undefined) return parse(xml)
+  if (cut === undefined) return parseWhole(xml)
   let shape = shapes.get(cut.key)
   if (shape === undefined) {
-    shape = learnShape(cut.key, parse)
+    shape = learnShape(cut.key)
     if (shapes.size >= MAX_SHAPES) shapes.clear()
     shapes.set(cut.key, shape)
   }
-  if (shape === null) return parse(xml)
+  if (shape === null) return parseWhole(xml)
   return { ok: true, request: { emailAddress: cut.address, ...shape } }
 }
 

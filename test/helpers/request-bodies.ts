@@ -1,6 +1,38 @@
-// Generated Autodiscover request bodies, in and out of the shape real clients send, for property tests
-// of the request readers (test/parse-request-paths.test.ts).
+// Generated Autodiscover request bodies, in and out of the shape real clients send, and ways to compare
+// how the request readers read them (test/parse-request-paths.test.ts).
 import fc from 'fast-check'
+import { type ParseResult, parseRequestText } from '../../src/xml-input/parse-request.js'
+
+/** What the shape cache (src/xml-input/request-shapes.ts) puts in place of an address. */
+export const PLACEHOLDER_LOCAL = 'mailsetup-address'
+export const PLACEHOLDER = `${PLACEHOLDER_LOCAL}@shape.invalid`
+const TAG_END = 'EMailAddress>'
+
+/** parseRequestText, counting its calls. */
+export function countingParse() {
+  const counter = {
+    calls: 0,
+    parse: (xml: string): ParseResult => {
+      counter.calls++
+      return parseRequestText(xml)
+    },
+  }
+  return counter
+}
+
+/** A parse result with its fields sorted: key order is not part of the answer. */
+export function canonical(result: ParseResult): string {
+  return JSON.stringify(
+    result.ok ? Object.entries(result.request).sort(([a], [b]) => a.localeCompare(b)) : result,
+  )
+}
+
+/** `body` with another text where the shape cache cuts (after the first `EMailAddress>`). */
+export function withAddress(body: string, address: string): string {
+  const tag = body.indexOf(TAG_END)
+  const end = tag === -1 ? -1 : body.indexOf('<', tag + TAG_END.length)
+  return end === -1 ? body : body.slice(0, tag + TAG_END.length) + address + body.slice(end)
+}
 
 // Documents built from the pieces clients and attackers use, in and out of the common shape.
 const spaces = fc.constantFrom('', ' ', '\n  ', '\r\n', '\t')
