@@ -133,6 +133,7 @@ const TAKEN: Ask[] = [
   { path: '/.well-known/mail-v1.xml?emailaddress=a%40test.example&emailmd5=abc' },
   { path: '/mail/config-v1.1.xml' },
   { path: '/mail/config-v1.1.xml?' },
+  { path: '/mail/config-v1.1.xml?emailmd5=abc' },
   { path: '/mail/config-v1.1.xml?emailaddress=<script>@test.example' },
   { path: '/mail/config-v1.1.xml?emailaddress=nobody%40unknown.example' },
   { path: '/mail/config-v1.1.xml?emailaddress=not-an-address' },
