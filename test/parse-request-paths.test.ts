@@ -88,15 +88,30 @@ t.test('whatever the one-pass reader accepts, the full parser reads the same', a
 })
 
 t.test('bodies of a seen shape are answered without parsing, with their own address', async (t) => {
+  // A fresh copy of the cache, its reader counted: a shape is read once, then only picked.
+  let reads = 0
+  const shapes = await t.mockImport<typeof import('../src/xml-input/request-shapes.js')>(
+    '../src/xml-input/request-shapes.js',
+    {
+      '../src/xml-input/read-common-request.js': {
+        readCommonRequest: (xml: string) => {
+          reads++
+          return readCommonRequest(xml)
+        },
+      },
+    },
+  )
   const makers = [outlookBody, prefixedOutlookBody, legacyDnBody, activeSyncBody, thunderbirdBody]
   for (const make of makers) {
     const counter = countingParse()
+    const readsBefore = reads
     for (const address of ['alice@example.com', 'bob.smith+tag@example.org', "o'brien@example.com"]) {
-      const result = parseThroughShapes(make(address), counter.parse)
+      const result = shapes.parseThroughShapes(make(address), counter.parse)
       t.equal(canonical(result), canonical(parseRequestText(make(address))), `${make.name}: ${address}`)
       t.same(result.ok && result.request.emailAddress, address)
     }
     t.equal(counter.calls, 0, `${make.name}: no body of the shape is parsed whole`)
+    t.equal(reads - readsBefore, 1, `${make.name}: the shape is read once`)
   }
 })
 
