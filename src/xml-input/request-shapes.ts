@@ -18,7 +18,8 @@ import { readCommonRequest } from './read-common-request.js'
 // RFC 5322 atext, dots and `@`: what nearly every address is made of, all of it in the one-pass
 // reader's text class, and no blank (trimmed), `&`, `<`, `>` or `]` (`]]>`).
 const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%'*+/=?^_`{|}~.@-]+$/
-const PLACEHOLDER = 'mailsetup-address@shape.invalid'
+/** What stands in for the address while a shape is read (exported for tests that try to fool it). */
+export const PLACEHOLDER = 'mailsetup-address@shape.invalid'
 const TAG_END = 'EMailAddress>'
 // A real deployment sees a few shapes (one per client version); emptied when full, so a stream of
 // made-up shapes costs a read each and a bounded amount of memory.

@@ -2,10 +2,12 @@
 // how the request readers read them (test/parse-request-paths.test.ts).
 import fc from 'fast-check'
 import { type ParseResult, parseRequestText } from '../../src/xml-input/parse-request.js'
+import { PLACEHOLDER } from '../../src/xml-input/request-shapes.js'
 
-/** What the shape cache (src/xml-input/request-shapes.ts) puts in place of an address. */
-export const PLACEHOLDER_LOCAL = 'mailsetup-address'
-export const PLACEHOLDER = `${PLACEHOLDER_LOCAL}@shape.invalid`
+/** What the shape cache puts in place of an address, and its two parts, to spell it other ways. */
+export { PLACEHOLDER }
+export const PLACEHOLDER_LOCAL = PLACEHOLDER.slice(0, PLACEHOLDER.indexOf('@'))
+export const PLACEHOLDER_DOMAIN = PLACEHOLDER.slice(PLACEHOLDER.indexOf('@') + 1)
 const TAG_END = 'EMailAddress>'
 
 /** parseRequestText, counting its calls. */
