@@ -10,6 +10,7 @@ import { fastifyLimitOptions, notFoundHandler, registerHardening } from './http/
 import { NO_SCHEMA_COMPILERS } from './http/no-schemas.js'
 import { RequestGuard } from './http/request-guard.js'
 import { responseRecorder } from './http/response-record.js'
+import { loggablePath } from './logging/redact.js'
 import type { Metrics } from './metrics/metrics.js'
 import { registerMetricsRoute } from './metrics/metrics-route.js'
 import { normalizeAutodiscoverPath } from './routes/autodiscover-paths.js'
@@ -64,7 +65,8 @@ function recordResponses(app: FastifyInstance, record: ReturnType<typeof respons
     const { id, method, url, headers } = request
     const { statusCode: status, elapsedTime: ms } = reply
     const routeUrl = request.routeOptions.url
-    record({ reqId: id, method, url, routeUrl, userAgent: headers['user-agent'], status, ms })
+    const path = loggablePath(url)
+    record({ reqId: id, method, path, routeUrl, userAgent: headers['user-agent'], status, ms })
     done()
   })
 }

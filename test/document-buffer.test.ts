@@ -1,10 +1,18 @@
 // Filled documents: those sharing slabs of memory must each still be their own bytes, whatever is
 // filled after them; those kept per domain for requests without an address must be the bytes a fill
 // of the domain's own profile gives, one per domain, and must not outlive a reload.
+import { connect } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logging/logger.js'
-import { allocateDocument, LARGEST_CARVED, SLAB_BYTES } from '../src/render/document-buffer.js'
+import {
+  allocateDocument,
+  claimDocument,
+  type DocumentHolder,
+  LARGEST_CARVED,
+  REUSED_SLABS,
+  SLAB_BYTES,
+} from '../src/render/document-buffer.js'
 import { compileTemplate, fillTemplateBytes } from '../src/render/template.js'
 import { escapeXml } from '../src/render/xml.js'
 import { placeholderIdentity } from '../src/resolve/identity.js'
@@ -25,7 +33,11 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
+  const regions = documents.map((d) => ({
+    buffer: d.buffer,
+    start: d.byteOffset,
+    end: d.byteOffset + d.length,
+  }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -48,18 +60,176 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
 })
 
 t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
-  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
-  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
+  const template = compileTemplate(
+    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
+    escapeXml,
+  )
+  const alice = fillTemplateBytes(template, {
+    address: 'alice@example.com',
+    localPart: 'alice',
+    domain: 'example.com',
+  })
+  const bob = fillTemplateBytes(template, {
+    address: 'bob@example.org',
+    localPart: 'bob',
+    domain: 'example.org',
+  })
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
   t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
   t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
 })
 
+/** `count` documents of 2,000 bytes, each filled with its own byte and claimed by `holder`. */
+function sendMany(count: number, holder: DocumentHolder, fill = 2): Buffer[] {
+  return Array.from({ length: count }, (_, n) => {
+    const document = allocateDocument(2_000)
+    document.fill((fill + n) % 251)
+    claimDocument(document, holder)
+    return document
+  })
+}
+
+const finished: DocumentHolder = { writableFinished: true }
+
+/**
+ * Whether `earlier`'s slab was carved again from its start after it: documents carved later from the
+ * same slab before it was full lie after `earlier`; a reused slab starts again at offset 0.
+ */
+const slabReused = (earlier: Buffer, later: readonly Buffer[]) =>
+  later.some((document) => document.buffer === earlier.buffer && document.byteOffset <= earlier.byteOffset)
+// Documents per slab, and enough documents to pass through every slab kept for reuse several times.
+const PER_SLAB = Math.floor(SLAB_BYTES / 2_000)
+const MANY = PER_SLAB * (REUSED_SLABS + 2) * 3
+
+t.test('slabs whose documents have all been sent are used again', async (t) => {
+  const sent = sendMany(MANY, finished)
+  const slabs = new Set(sent.map((document) => document.buffer))
+  t.ok(slabs.size <= REUSED_SLABS + 2, `${MANY} documents in ${slabs.size} slabs`)
+  t.ok(
+    sent.at(-1)?.every((byte) => byte === (2 + MANY - 1) % 251),
+    'the last one holds its own bytes',
+  )
+})
+
+t.test('a document still being sent is never overwritten, nor its slab used again', async (t) => {
+  const sending = { writableFinished: false }
+  const held = allocateDocument(2_000)
+  held.fill(1)
+  claimDocument(held, sending)
+  const later = sendMany(MANY, finished)
+  t.ok(
+    held.every((byte) => byte === 1),
+    'its bytes are intact',
+  )
+  t.notOk(slabReused(held, later), 'its slab is not carved again')
+})
+
+t.test('a slab is used again once its last response finishes', async (t) => {
+  const sending = { writableFinished: false }
+  const held = allocateDocument(2_000)
+  claimDocument(held, sending)
+  // Still in flight while its slab waits its turn, then finished before the turn comes.
+  sendMany(PER_SLAB * 2, finished)
+  sending.writableFinished = true
+  const later = sendMany(MANY, finished)
+  t.ok(slabReused(held, later), 'its slab is used again')
+})
+
+t.test('only the document carved last can be claimed, and only once', async (t) => {
+  // Sent twice: the second claim must not count for `untracked`, sent by someone who never claims.
+  const sentTwice = allocateDocument(2_000)
+  claimDocument(sentTwice, finished)
+  const untracked = allocateDocument(2_000)
+  untracked.fill(3)
+  claimDocument(sentTwice, finished)
+  // A slab of its own for the next case, so that each case alone keeps its slab from reuse.
+  sendMany(PER_SLAB + 1, finished)
+  // Claimed after another was carved, it stays unclaimed; the other's second claim does not count.
+  const early = allocateDocument(2_000)
+  early.fill(4)
+  const next = allocateDocument(2_000)
+  claimDocument(early, finished)
+  claimDocument(next, finished)
+  claimDocument(next, finished)
+  // Memory not carved from the slab, at the same offset as the slab's unclaimed first document.
+  let first: Buffer
+  do {
+    first = allocateDocument(2_000)
+    if (first.byteOffset !== 0) claimDocument(first, finished)
+  } while (first.byteOffset !== 0)
+  first.fill(5)
+  claimDocument(Buffer.allocUnsafeSlow(2_000), finished)
+  claimDocument(allocateDocument(LARGEST_CARVED + 1), finished)
+  const later = sendMany(MANY, finished)
+  for (const [name, document, byte] of [
+    ['untracked', untracked, 3],
+    ['early', early, 4],
+    ['first', first, 5],
+  ] as const) {
+    t.ok(
+      document.every((value) => value === byte),
+      `${name} is intact`,
+    )
+    t.notOk(slabReused(document, later), `${name}: its slab is not carved again`)
+  }
+})
+
+/** Sends `requests` on one connection at once, reads nothing until `go` resolves, then reads it all. */
+async function pipelined(url: string, requests: string[], go: Promise<void>): Promise<string> {
+  const { hostname, port } = new URL(url)
+  const socket = connect(Number(port), hostname)
+  socket.pause()
+  socket.write(requests.join(''))
+  await go
+  const chunks: Buffer[] = []
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+  socket.resume()
+  await new Promise((resolve) => socket.on('end', resolve))
+  return Buffer.concat(chunks).toString()
+}
+
+t.test('answers to a client that does not read keep their own bytes while others are answered', async (t) => {
+  const store = new SnapshotStore(createSnapshot(loadConfig({ ...config, service: { rateLimit: null } })))
+  const app = buildApp({ store, logger: createLogger('silent') })
+  t.teardown(() => app.close())
+  const url = await app.listen({ host: '127.0.0.1', port: 0 })
+  const ask = (n: number, close = false) =>
+    `GET /mail/config-v1.1.xml?emailaddress=slow${n}%40test.example HTTP/1.1\r\n` +
+    `Host: autoconfig.test.example\r\n${close ? 'Connection: close\r\n' : ''}\r\n`
+  // About 4 MB of answers: more than loopback buffers, so some wait in Node and some in the kernel.
+  const count = 1_500
+  let others!: () => void
+  const slow = pipelined(
+    url,
+    Array.from({ length: count }, (_, n) => ask(n, n === count - 1)),
+    new Promise<void>((resolve) => {
+      others = resolve
+    }),
+  )
+  for (let n = 0; n < 300; n++) {
+    const res = await fetch(`${url}/mail/config-v1.1.xml?emailaddress=fast${n}%40test.example`, {
+      headers: { host: 'autoconfig.test.example' },
+    })
+    if (!(await res.text()).includes(`fast${n}@test.example`)) t.fail(`fast answer ${n}`)
+  }
+  others()
+  const answers = (await slow).split('HTTP/1.1 200 OK').slice(1)
+  t.equal(answers.length, count, 'every pipelined request answered')
+  const wrong = answers.filter((answer, n) => {
+    const addresses = new Set(answer.match(/[a-z]+\d+@test\.example/g))
+    return addresses.size !== 1 || !addresses.has(`slow${n}@test.example`)
+  })
+  t.equal(wrong.length, 0, 'each answer names its own address only')
+})
+
 // Two profiles: other.example has its own IMAP host.
 const ownImap = [{ type: 'imap', hostname: 'imap.other.example', port: 993, security: 'tls' }]
 const config = baseConfig({
-  domains: [{ name: 'test.example' }, { name: 'other.example', incoming: ownImap }, { name: 'third.example' }],
+  domains: [
+    { name: 'test.example' },
+    { name: 'other.example', incoming: ownImap },
+    { name: 'third.example' },
+  ],
 })
 
 /** A fresh snapshot of `config`, and a way to name its domains. */

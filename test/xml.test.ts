@@ -33,6 +33,10 @@ t.test('a compiled template fills to exactly what the renderer gives', async (t)
     { address: 'a@b.example', localPart: 'a', domain: 'b.example' },
     { address: `o'b&<x>@b.example`, localPart: `o'b&<x>`, domain: 'b.example' },
     { address: 'Ünïcødé@bücher.example', localPart: 'Ünïcødé', domain: 'bücher.example' },
+    // One value beyond ASCII beside ASCII ones, a character outside the BMP, and a lone surrogate.
+    { address: 'ü@b.example', localPart: 'ü', domain: 'b.example' },
+    { address: '\u{1f4e7}@b.example', localPart: '\u{1f4e7}', domain: 'b.example' },
+    { address: 'x\ud800@b.example', localPart: 'x\ud800', domain: 'b.example' },
   ]) {
     const filled = fillTemplate(template, identity)
     t.equal(filled, render(identity))

@@ -14,11 +14,13 @@ const URL_SYNTAX = /[/?#\\%@:[\]\s\u0000-\u001f]/
 export function isPlainName(name: string): boolean {
   if (name.length === 0 || name.length > 253) return false
   let labelStart = 0
+  let lastLabel = 0
   for (let i = 0; i <= name.length; i++) {
     const code = i === name.length ? 46 : name.charCodeAt(i)
     if (code === 46 /* . */) {
       const length = i - labelStart
       if (length === 0 || length > 63 || name.charCodeAt(i - 1) === 45) return false
+      lastLabel = labelStart
       labelStart = i + 1
     } else if (code === 45 /* - */) {
       if (i === labelStart) return false
@@ -26,7 +28,7 @@ export function isPlainName(name: string): boolean {
         return false
     } else if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) return false
   }
-  const last = name.charCodeAt(name.lastIndexOf('.') + 1)
+  const last = name.charCodeAt(lastLabel)
   return last >= 97 && last <= 122
 }
 

@@ -7,7 +7,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import querystring from 'fast-querystring'
 import type { Logger } from 'pino'
+import { loggablePath } from '../logging/redact.js'
 import type { Metrics } from '../metrics/metrics.js'
+import { claimDocument } from '../render/document-buffer.js'
 import { answerEndpoint, type Endpoint, type Query } from '../routes/endpoint.js'
 import type { SnapshotStore } from '../state/snapshot-store.js'
 import { type Answer, errorAnswer } from './answer.js'
@@ -73,19 +75,37 @@ function writeAnswer(res: ServerResponse, answer: Answer): void {
   headers['content-length'] = String(body.length)
   res.writeHead(answer.status, headers)
   res.end(body)
+  // Its slab may be reused once this response has sent it (render/document-buffer.ts).
+  claimDocument(body, res)
+}
+
+/** An endpoint's exact path, with what its log line shows: computed once, not per request. */
+interface Route {
+  readonly endpoint: Endpoint
+  readonly path: string
+  readonly loggedPath: string
+}
+
+/** Method → exact path → route: no `METHOD path` key is built per request. */
+function routeTable(endpoints: readonly Endpoint[]): Map<string, Map<string, Route>> {
+  const table = new Map<string, Map<string, Route>>()
+  for (const endpoint of endpoints) {
+    const byPath = table.get(endpoint.method) ?? new Map<string, Route>()
+    table.set(endpoint.method, byPath)
+    for (const path of endpoint.paths) byPath.set(path, { endpoint, path, loggedPath: loggablePath(path) })
+  }
+  return table
 }
 
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
   const { store, guard, client, logger } = options
   const record = responseRecorder(logger, options.metrics)
-  const routes = new Map<string, Endpoint>()
-  for (const endpoint of options.endpoints)
-    for (const path of endpoint.paths) routes.set(`${endpoint.method} ${path}`, endpoint)
+  const routes = routeTable(options.endpoints)
 
   const respond = (
     raw: IncomingMessage,
     res: ServerResponse,
-    path: string,
+    route: Route,
     answer: Answer,
     started: number,
   ) => {
@@ -93,31 +113,32 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
     const reqId = options.requestId()
     if (answer.note !== undefined)
       logger[answer.note.level]({ reqId, ...answer.note.fields }, answer.note.message)
-    const { method, url, headers } = raw
     const ms = performance.now() - started
     record({
       reqId,
-      method: method as string,
-      url: url as string,
-      routeUrl: path,
-      userAgent: headers['user-agent'],
+      method: raw.method as string,
+      // The route's own path: the request's differs only by its query, which is never logged.
+      path: route.loggedPath,
+      routeUrl: route.path,
+      userAgent: raw.headers['user-agent'],
       status: answer.status,
       ms,
     })
   }
 
   // The guard runs before the body is read, as Fastify's onRequest hook does.
-  const serve = (raw: IncomingMessage, res: ServerResponse, endpoint: Endpoint, path: string) => {
+  const serve = (raw: IncomingMessage, res: ServerResponse, route: Route) => {
     const started = performance.now()
-    const refusal = attempt(() => guard.check(raw, path))
+    const { endpoint } = route
+    const refusal = attempt(() => guard.check(raw, route.path))
     if (refusal !== undefined || endpoint.method === 'GET') {
-      respond(raw, res, path, refusal ?? attempt(() => answerRequest(endpoint, raw)), started)
+      respond(raw, res, route, refusal ?? attempt(() => answerRequest(endpoint, raw)), started)
     } else {
       readBody(raw, (body) =>
         respond(
           raw,
           res,
-          path,
+          route,
           attempt(() => answerRequest(endpoint, raw, body)),
           started,
         ),
@@ -137,11 +158,10 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
   return (raw, res) => {
     const url = raw.url as string
     const mark = url.indexOf('?')
-    const path = mark === -1 ? url : url.slice(0, mark)
-    const endpoint = routes.get(`${raw.method} ${path}`)
-    if (endpoint === undefined || !options.isReady()) return false
-    if (endpoint.method === 'POST' && !plainBody(raw, endpoint)) return false
-    serve(raw, res, endpoint, path)
+    const route = routes.get(raw.method as string)?.get(mark === -1 ? url : url.slice(0, mark))
+    if (route === undefined || !options.isReady()) return false
+    if (route.endpoint.method === 'POST' && !plainBody(raw, route.endpoint)) return false
+    serve(raw, res, route)
     return true
   }
 }

@@ -1,15 +1,14 @@
 // What each answered request leaves behind, in both HTTP lanes: one log line (without the query or any
 // address) and its count in the metrics.
 import type { Logger } from 'pino'
-import { loggablePath } from '../logging/redact.js'
 import { requestLineWriter } from '../logging/request-line.js'
 import type { Metrics } from '../metrics/metrics.js'
 
 export interface ResponseRecord {
   readonly reqId: string
   readonly method: string
-  /** The request URL as received; only its loggable form is written. */
-  readonly url: string
+  /** The request's path as logged (`loggablePath`): no query, no address. */
+  readonly path: string
   /** The route that answered (undefined for a 404), for the metrics' endpoint family. */
   readonly routeUrl: string | undefined
   readonly userAgent: string | undefined
@@ -20,8 +19,8 @@ export interface ResponseRecord {
 export function responseRecorder(logger: Logger, metrics?: Metrics): (record: ResponseRecord) => void {
   const writeLine = requestLineWriter(logger)
   return (record) => {
-    const { reqId, method, status, ms } = record
-    writeLine({ reqId, method, path: loggablePath(record.url), status, ms: Math.round(ms) })
+    const { reqId, method, path, status, ms } = record
+    writeLine({ reqId, method, path, status, ms: Math.round(ms) })
     metrics?.requests.observe(record.routeUrl, record.userAgent, status, ms)
   }
 }
