@@ -98,8 +98,13 @@ export function fillTemplateBytes<K extends string>(
   values: Readonly<Record<K, string>>,
 ): Buffer {
   const { partBytes, slotFields, fields, escapeValue } = template
-  const texts: string[] = new Array(fields.length)
-  const lengths: number[] = new Array(fields.length).fill(-1)
+  // Filled by a loop: Array.prototype.fill is a call into V8's runtime.
+  const texts: (string | undefined)[] = []
+  const lengths: number[] = []
+  for (let field = 0; field < fields.length; field++) {
+    texts.push(undefined)
+    lengths.push(0)
+  }
   let size = template.partLength
   let ascii = true
   for (let i = 0; i < slotFields.length; i++) {
