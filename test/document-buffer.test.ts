@@ -1,8 +1,12 @@
 // Filled documents: those sharing slabs of memory must each still be their own bytes, whatever is
 // filled after them; those kept per domain for requests without an address must be the bytes a fill
 // of the domain's own profile gives, one per domain, and must not outlive a reload.
+import { rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { connect } from 'node:net'
-import t from 'tap'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
 import { buildApp } from '../src/app.js'
 import { createLogger } from '../src/logging/logger.js'
 import {
@@ -11,6 +15,7 @@ import {
   type DocumentHolder,
   LARGEST_CARVED,
   REUSED_SLABS,
+  releaseDocument,
   SLAB_BYTES,
 } from '../src/render/document-buffer.js'
 import { compileTemplate, fillTemplateBytes } from '../src/render/template.js'
@@ -135,6 +140,12 @@ t.test('a slab is used again once its last response finishes', async (t) => {
   t.ok(slabReused(held, later), 'its slab is used again')
 })
 
+t.test('a document released after it was copied does not hold its slab', async (t) => {
+  const copied = allocateDocument(2_000)
+  releaseDocument(copied)
+  t.ok(slabReused(copied, sendMany(MANY, finished)), 'its slab is used again')
+})
+
 t.test('only the document carved last can be claimed, and only once', async (t) => {
   // Sent twice: the second claim must not count for `untracked`, sent by someone who never claims.
   const sentTwice = allocateDocument(2_000)
@@ -174,52 +185,102 @@ t.test('only the document carved last can be claimed, and only once', async (t) 
   }
 })
 
-/** Sends `requests` on one connection at once, reads nothing until `go` resolves, then reads it all. */
-async function pipelined(url: string, requests: string[], go: Promise<void>): Promise<string> {
-  const { hostname, port } = new URL(url)
-  const socket = connect(Number(port), hostname)
+const ask = (who: string, close = false) =>
+  `GET /mail/config-v1.1.xml?emailaddress=${who}%40test.example HTTP/1.1\r\n` +
+  `Host: autoconfig.test.example\r\n${close ? 'Connection: close\r\n' : ''}\r\n`
+
+/** A connection that reads nothing until `read` is called; then everything until the server closes. */
+function stalledClient(options: { port: number; host: string } | { path: string }) {
+  const socket = connect(options as { port: number })
   socket.pause()
-  socket.write(requests.join(''))
-  await go
-  const chunks: Buffer[] = []
-  socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-  socket.resume()
-  await new Promise((resolve) => socket.on('end', resolve))
-  return Buffer.concat(chunks).toString()
+  const read = async () => {
+    const chunks: Buffer[] = []
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
+    socket.resume()
+    await new Promise((resolve) => socket.on('end', resolve))
+    return Buffer.concat(chunks).toString()
+  }
+  return { send: (text: string) => socket.write(text), read }
 }
 
-t.test('answers to a client that does not read keep their own bytes while others are answered', async (t) => {
+/** How many of the answers, in order, do not name exactly the address `who(n)` asked with. */
+function misaddressed(t: Test, text: string, count: number, who: (n: number) => string): number {
+  const answers = text.split('HTTP/1.1 200 OK').slice(1)
+  t.equal(answers.length, count, 'every request answered')
+  return answers.filter((answer, n) => {
+    const addresses = new Set(answer.match(/[a-z]+\d+@test\.example/g))
+    return addresses.size !== 1 || !addresses.has(`${who(n)}@test.example`)
+  }).length
+}
+
+function listeningApp(t: Test) {
   const store = new SnapshotStore(createSnapshot(loadConfig({ ...config, service: { rateLimit: null } })))
   const app = buildApp({ store, logger: createLogger('silent') })
   t.teardown(() => app.close())
-  const url = await app.listen({ host: '127.0.0.1', port: 0 })
-  const ask = (n: number, close = false) =>
-    `GET /mail/config-v1.1.xml?emailaddress=slow${n}%40test.example HTTP/1.1\r\n` +
-    `Host: autoconfig.test.example\r\n${close ? 'Connection: close\r\n' : ''}\r\n`
-  // About 4 MB of answers: more than loopback buffers, so some wait in Node and some in the kernel.
+  return app
+}
+
+t.test('pipelined answers waiting in Node keep their own bytes while others are answered', async (t) => {
+  const app = listeningApp(t)
+  const url = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
+  const stalled = stalledClient({ port: Number(url.port), host: url.hostname })
   const count = 1_500
-  let others!: () => void
-  const slow = pipelined(
-    url,
-    Array.from({ length: count }, (_, n) => ask(n, n === count - 1)),
-    new Promise<void>((resolve) => {
-      others = resolve
-    }),
-  )
+  stalled.send(Array.from({ length: count }, (_, n) => ask(`slow${n}`, n === count - 1)).join(''))
   for (let n = 0; n < 300; n++) {
-    const res = await fetch(`${url}/mail/config-v1.1.xml?emailaddress=fast${n}%40test.example`, {
+    const res = await fetch(`${url.origin}/mail/config-v1.1.xml?emailaddress=fast${n}%40test.example`, {
       headers: { host: 'autoconfig.test.example' },
     })
     if (!(await res.text()).includes(`fast${n}@test.example`)) t.fail(`fast answer ${n}`)
   }
-  others()
-  const answers = (await slow).split('HTTP/1.1 200 OK').slice(1)
-  t.equal(answers.length, count, 'every pipelined request answered')
-  const wrong = answers.filter((answer, n) => {
-    const addresses = new Set(answer.match(/[a-z]+\d+@test\.example/g))
-    return addresses.size !== 1 || !addresses.has(`slow${n}@test.example`)
-  })
-  t.equal(wrong.length, 0, 'each answer names its own address only')
+  t.equal(
+    misaddressed(t, await stalled.read(), count, (n) => `slow${n}`),
+    0,
+  )
+})
+
+t.test('an answer libuv is still writing keeps its bytes, though its slab-mates have finished', async (t) => {
+  const app = listeningApp(t)
+  // A Unix socket: its small kernel buffer fills after a few dozen answers, and the rest of the
+  // answer being written then stays with libuv.
+  const path = join(tmpdir(), `mailsetup-slabs-${process.pid}.sock`)
+  rmSync(path, { force: true })
+  await app.listen({ path })
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.teardown(() => agent.destroy())
+  const fetchOver = (who: string) =>
+    new Promise<string>((resolve, reject) => {
+      const query = `/mail/config-v1.1.xml?emailaddress=${who}%40test.example`
+      const req = request({
+        socketPath: path,
+        agent,
+        path: query,
+        headers: { host: 'autoconfig.test.example' },
+      })
+      req.on('response', (res) => {
+        const chunks: Buffer[] = []
+        res.on('data', (chunk: Buffer) => chunks.push(chunk))
+        res.on('end', () => resolve(Buffer.concat(chunks).toString()))
+      })
+      req.on('error', reject).end()
+    })
+  const stalled = stalledClient({ path })
+  const count = 70
+  let fast = 0
+  const askFast = async () => {
+    const who = `fast${fast++}`
+    if (!(await fetchOver(who)).includes(`${who}@test.example`)) t.fail(who)
+  }
+  for (let n = 0; n < count; n++) {
+    stalled.send(ask(`slow${n}`, n === count - 1))
+    // Enough answers after each to fill the rest of its slab with documents that finish at once.
+    for (let k = 0; k < 25; k++) await askFast()
+  }
+  // And enough to pass through every slab kept for reuse before the stalled client reads.
+  for (let k = 0; k < 200; k++) await askFast()
+  t.equal(
+    misaddressed(t, await stalled.read(), count, (n) => `slow${n}`),
+    0,
+  )
 })
 
 // Two profiles: other.example has its own IMAP host.

@@ -1,3 +1,4 @@
+import { releaseDocument } from '../render/document-buffer.js'
 import { fillTemplateBytes } from '../render/template.js'
 import { placeholderIdentity } from '../resolve/identity.js'
 import type { HostedDomain } from '../settings/model.js'
@@ -39,6 +40,7 @@ export class AddressFreeDocuments {
       // Its own memory: a kept document carved from a shared slab would keep the whole slab alive.
       document = Buffer.allocUnsafeSlow(filled.length)
       filled.copy(document)
+      releaseDocument(filled)
       kept.set(domain.name, document)
     }
     return document
