@@ -38,11 +38,7 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({
-    buffer: d.buffer,
-    start: d.byteOffset,
-    end: d.byteOffset + d.length,
-  }))
+  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -65,20 +61,9 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
 })
 
 t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate(
-    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
-    escapeXml,
-  )
-  const alice = fillTemplateBytes(template, {
-    address: 'alice@example.com',
-    localPart: 'alice',
-    domain: 'example.com',
-  })
-  const bob = fillTemplateBytes(template, {
-    address: 'bob@example.org',
-    localPart: 'bob',
-    domain: 'example.org',
-  })
+  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
+  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
+  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
   t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
   t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
@@ -286,11 +271,7 @@ t.test('an answer libuv is still writing keeps its bytes, though its slab-mates 
 // Two profiles: other.example has its own IMAP host.
 const ownImap = [{ type: 'imap', hostname: 'imap.other.example', port: 993, security: 'tls' }]
 const config = baseConfig({
-  domains: [
-    { name: 'test.example' },
-    { name: 'other.example', incoming: ownImap },
-    { name: 'third.example' },
-  ],
+  domains: [{ name: 'test.example' }, { name: 'other.example', incoming: ownImap }, { name: 'third.example' }],
 })
 
 /** A fresh snapshot of `config`, and a way to name its domains. */
