@@ -44,7 +44,10 @@ export function parseAddress(raw: string): AddressResult {
   }
   const domain = normalizeDomain(raw.slice(at + 1))
   if (domain === undefined) return { ok: false, reason: 'the part after @ is not a valid domain name' }
-  const address = `${localPart}@${domain}`
+  // Joined, not concatenated: `+` and template literals make a rope (a V8 ConsString), and copying a
+  // rope into a document code unit by code unit cost half as much again as a flat string (the
+  // address fills every server's username: 0.6 against 0.4 µs for eight copies, issue 9).
+  const address = [localPart, '@', domain].join('')
   if (!fitsBytes(address, MAX_ADDRESS_OCTETS)) return { ok: false, reason: 'the email address is too long' }
   return { ok: true, value: { address, localPart, domain } }
 }
