@@ -15,12 +15,16 @@ interface FixedDocument {
 const path = process.argv[2] as string
 const doc = JSON.parse(readFileSync(path, 'utf8')) as FixedDocument
 const body = Buffer.from(doc.bodyBase64, 'base64')
+// Built once, as a server of one fixed document would: an object spread per request cost this server
+// about 1.4 µs more in writeHead than a prepared header set (a tight loop), a handicap that flattered
+// the service's ratio.
+const headers = { ...doc.headers, 'content-length': body.length }
 
 const server = createServer((request, response) => {
   // A POST body is read to its end, as any server must before answering on a kept-alive connection.
   request.resume()
   request.on('end', () => {
-    response.writeHead(doc.status, { ...doc.headers, 'content-length': body.length })
+    response.writeHead(doc.status, headers)
     response.end(body)
   })
 })
