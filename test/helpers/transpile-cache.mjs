@@ -5,7 +5,7 @@
 // may read, their TS_NODE_* and TAP_TSCONFIG settings, package.json's module type, the versions): a
 // change to any of them starts a fresh set of entries. With type-checking on (`tap --typecheck`), or
 // MAILSETUP_TRANSPILE_CACHE=off, nothing is cached: ts-node must see every module.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { createRequire, register } from 'node:module'
 import { fileURLToPath } from 'node:url'
 
@@ -33,6 +33,5 @@ if (!off) {
     ...tsconfigs,
   ].join('\n')
   const cacheDir = fileURLToPath(new URL('node_modules/.cache/mailsetup-transpiled/', root))
-  if (existsSync(fileURLToPath(new URL('node_modules/', root))))
-    register('./transpile-cache-hooks.mjs', { parentURL: import.meta.url, data: { cacheDir, setup } })
+  register('./transpile-cache-hooks.mjs', { parentURL: import.meta.url, data: { cacheDir, setup } })
 }
