@@ -27,10 +27,29 @@ const MAX_SHAPES = 64
 
 type Shape = Omit<AutodiscoverRequest, 'emailAddress'> | null
 
-const shapes = new Map<string, Shape>()
+/** A body's text around its address; a shape is known by the two. */
+interface Cut {
+  readonly prefix: string
+  readonly address: string
+  readonly suffix: string
+}
 
-/** The body with its first `…EMailAddress>` text swapped for the placeholder, and that text. */
-function cutAddress(xml: string): { key: string; address: string } | undefined {
+interface KnownShape {
+  readonly prefix: string
+  readonly suffix: string
+  readonly shape: Shape
+}
+
+// Found by the lengths of the text around the address, then by comparing that text: a Map keyed by
+// the whole body with the placeholder hashed ~430 characters per request, which cost POX about 2.5 % of
+// its time under load (perf) and 0.65 µs against 0.11 in a tight loop. Two shapes with the same text
+// around the placeholder have the same key, and the reverse holds for every shape that is used: a
+// shape whose key holds the placeholder twice is refused (null), and a null shape means "parse whole".
+const shapes = new Map<number, KnownShape[]>()
+let shapeTotal = 0
+
+/** The text around the body's first `…EMailAddress>` text, and that text. */
+function cutAddress(xml: string): Cut | undefined {
   const tag = xml.indexOf(TAG_END)
   if (tag === -1) return undefined
   const start = tag + TAG_END.length
@@ -38,7 +57,7 @@ function cutAddress(xml: string): { key: string; address: string } | undefined {
   if (end === -1) return undefined
   const address = xml.slice(start, end)
   if (!PLAIN_ADDRESS.test(address)) return undefined
-  return { key: xml.slice(0, start) + PLACEHOLDER + xml.slice(end), address }
+  return { prefix: xml.slice(0, start), address, suffix: xml.slice(end) }
 }
 
 /** The other fields of `key`, when it can stand for every body of its shape; null when it cannot. */
@@ -50,6 +69,28 @@ function learnShape(key: string): Shape {
   return rest
 }
 
+// Lengths past 2^20 may share a bucket with other lengths: harmless, as the text is compared.
+const bucketOf = (cut: Cut) => cut.prefix.length * 2 ** 20 + cut.suffix.length
+
+function shapeOf(cut: Cut): Shape {
+  const bucket = shapes.get(bucketOf(cut))
+  if (bucket !== undefined) {
+    for (const known of bucket)
+      if (known.prefix === cut.prefix && known.suffix === cut.suffix) return known.shape
+  }
+  const shape = learnShape(cut.prefix + PLACEHOLDER + cut.suffix)
+  if (shapeTotal >= MAX_SHAPES) {
+    shapes.clear()
+    shapeTotal = 0
+  }
+  const known = { prefix: cut.prefix, suffix: cut.suffix, shape }
+  const kept = shapes.get(bucketOf(cut))
+  if (kept === undefined) shapes.set(bucketOf(cut), [known])
+  else kept.push(known)
+  shapeTotal++
+  return shape
+}
+
 /**
  * What `parseWhole(xml)` gives, read from the body's shape when one like it was read before. The
  * shapes do not depend on `parseWhole`: they come from the one-pass reader alone.
@@ -57,17 +98,12 @@ function learnShape(key: string): Shape {
 export function parseThroughShapes(xml: string, parseWhole: (xml: string) => ParseResult): ParseResult {
   const cut = cutAddress(xml)
   if (cut === undefined) return parseWhole(xml)
-  let shape = shapes.get(cut.key)
-  if (shape === undefined) {
-    shape = learnShape(cut.key)
-    if (shapes.size >= MAX_SHAPES) shapes.clear()
-    shapes.set(cut.key, shape)
-  }
+  const shape = shapeOf(cut)
   if (shape === null) return parseWhole(xml)
   return { ok: true, request: { emailAddress: cut.address, ...shape } }
 }
 
 /** How many shapes are kept (tests). */
 export function shapeCount(): number {
-  return shapes.size
+  return shapeTotal
 }
