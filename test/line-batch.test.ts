@@ -6,29 +6,68 @@ import { LineBatch, type LineTarget } from '../src/logging/line-batch.js'
 
 function fakeTarget() {
   const writes: string[] = []
+  const blocks: Buffer[] = []
   const calls: string[] = []
   const target: LineTarget & { destroyed: boolean } = {
     destroyed: false,
-    write: (text) => writes.push(text),
+    write: (block) => {
+      blocks.push(block)
+      writes.push(block.toString())
+    },
     flush: (callback) => {
       calls.push('flush')
       callback?.()
     },
     flushSync: () => calls.push('flushSync'),
   }
-  return { target, writes, calls }
+  return { target, writes, blocks, calls }
 }
 
 const line = (n: number) => `{"n":${n}}\n`
 
-t.test('lines go out in blocks of at least the batch size, in their order', async (t) => {
+t.test('lines go out in blocks as full as the next line allows, in their order', async (t) => {
   const { target, writes } = fakeTarget()
-  const batch = new LineBatch(target, { size: 30, flushEveryMs: 60_000 })
-  for (let n = 0; n < 10; n++) batch.write(line(n))
-  t.ok(writes.length >= 2 && writes.length <= 4, `${writes.length} blocks for 10 short lines`)
-  for (const block of writes) t.ok(block.length >= 30, 'a block is handed over once it is full')
+  const batch = new LineBatch(target, { size: 100, flushEveryMs: 60_000 })
+  for (let n = 0; n < 30; n++) batch.write(line(n))
+  // 8 or 9 bytes a line: a block takes lines while the next one's worst case (3 bytes a unit) fits.
+  t.ok(writes.length >= 2 && writes.length <= 4, `${writes.length} blocks for 30 short lines`)
+  for (const block of writes) {
+    t.ok(Buffer.byteLength(block) <= 100, 'a block never exceeds its size')
+    t.ok(
+      Buffer.byteLength(block) > 100 - 3 * 9,
+      'a block is handed over only when the next line might not fit',
+    )
+  }
   batch.flush()
-  t.equal(writes.join(''), Array.from({ length: 10 }, (_, n) => line(n)).join(''))
+  t.equal(writes.join(''), Array.from({ length: 30 }, (_, n) => line(n)).join(''))
+})
+
+t.test('a block handed over is never written to again', async (t) => {
+  const { target, blocks } = fakeTarget()
+  const batch = new LineBatch(target, { size: 64, flushEveryMs: 60_000 })
+  for (let n = 0; n < 40; n++) batch.write(line(n))
+  batch.flush()
+  t.equal(Buffer.concat(blocks).toString(), Array.from({ length: 40 }, (_, n) => line(n)).join(''))
+})
+
+t.test('any text is written as UTF-8, a line longer than a block on its own and in its turn', async (t) => {
+  const { target, writes, blocks } = fakeTarget()
+  const batch = new LineBatch(target, { size: 64, flushEveryMs: 60_000 })
+  const long = `{"stack":"${'x'.repeat(100)}"}\n`
+  // The padding leaves room for the next line's characters but not for its bytes.
+  const padding = `{"pad":"${'p'.repeat(21)}"}\n`
+  const lines = [
+    line(1),
+    padding,
+    '{"é":"日本日本日本"}\n',
+    long,
+    '{"emoji":"😀","lone":"\ud800"}\n',
+    line(2),
+  ]
+  for (const text of lines) batch.write(text)
+  batch.flush()
+  t.equal(Buffer.concat(blocks).toString(), Buffer.from(lines.join('')).toString())
+  t.ok(writes.includes(long), 'the long line is a block of its own')
 })
 
 t.test('flush and flushSync hand over what is gathered, then ask the target to write it', async (t) => {

@@ -1,39 +1,57 @@
 // Log lines handed to the output in blocks. sonic-boom (pino's destination, 4.2) measures the UTF-8
 // length of its pending text (up to 16 KiB) on every write, so with 8 KiB kept back each line cost a
 // copy and a scan of the text before it: about 7 µs of an autoconfig request's ~70 under load (issue 9,
-// measured by switching the line off). Here lines are only appended to one string, and sonic-boom gets
-// a block at a time, so it measures once per block and starts writing it at once.
+// measured by switching the line off). Here sonic-boom gets a block at a time, so it starts writing it
+// at once. Each line is copied into the block's bytes as it comes: gathered as one string, the lines
+// (each a rope of its pieces, by then in older memory) were joined only when the block was handed
+// over, which cost a POX request about 2.6 % of its time under load (perf); as bytes, CPU per request
+// went 14.1 → 13.7 µs for a Host-only autoconfig request and 20.4 → 19.7 for POX (eight alternating
+// pinned rounds; bare server 10.6 / 11.7).
 import type { DestinationStream } from 'pino'
 
-/** What a batch needs of pino's sonic-boom destination. */
+/** What a batch needs of pino's sonic-boom destination (with `contentMode: 'buffer'`). */
 export interface LineTarget {
-  write(text: string): unknown
+  write(block: Buffer): unknown
   flush(callback?: (error?: Error) => void): void
   flushSync(): void
   readonly destroyed?: boolean
 }
 
+// A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4).
+const MAX_BYTES_PER_UNIT = 3
+
 export interface LineBatchOptions {
-  /** Characters gathered before they are handed over. */
+  /** Bytes in a block: it is handed over when the next line might not fit. */
   readonly size: number
   /** A quiet service still shows each line within this time. */
   readonly flushEveryMs: number
 }
 
 export class LineBatch implements DestinationStream {
-  #text = ''
+  // Each block is new memory: sonic-boom holds a block handed over until it is written.
+  #block: Buffer
+  #used = 0
   readonly #target: LineTarget
   readonly #size: number
 
   constructor(target: LineTarget, options: LineBatchOptions) {
     this.#target = target
     this.#size = options.size
+    this.#block = Buffer.allocUnsafeSlow(options.size)
     setInterval(() => this.#handOver(), options.flushEveryMs).unref()
   }
 
   write(line: string): void {
-    this.#text += line
-    if (this.#text.length >= this.#size) this.#handOver()
+    const most = line.length * MAX_BYTES_PER_UNIT
+    if (this.#used + most > this.#size) {
+      this.#handOver()
+      // A line longer than a block (a long error stack) goes out on its own, in its turn.
+      if (most > this.#size) {
+        this.#pass(Buffer.from(line))
+        return
+      }
+    }
+    this.#used += this.#block.write(line, this.#used)
   }
 
   /**
@@ -66,10 +84,15 @@ export class LineBatch implements DestinationStream {
   }
 
   #handOver(): void {
-    if (this.#text === '') return
-    const text = this.#text
-    this.#text = ''
+    if (this.#used === 0) return
+    const block = this.#block.subarray(0, this.#used)
+    this.#block = Buffer.allocUnsafeSlow(this.#size)
+    this.#used = 0
+    this.#pass(block)
+  }
+
+  #pass(block: Buffer): void {
     // Once pino has ended the output at exit, later lines have nowhere to go; they must not pile up.
-    if (!this.#target.destroyed) this.#target.write(text)
+    if (!this.#target.destroyed) this.#target.write(block)
   }
 }

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import pino, { type Logger, type LevelWithSilent } from 'pino'
-import { LineBatch } from './line-batch.js'
+import { LineBatch, type LineTarget } from './line-batch.js'
 
 const LEVELS = new Set<string>(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
@@ -23,8 +23,15 @@ export function isLogLevel(value: string): value is LevelWithSilent {
  */
 function openStdout(): pino.DestinationStream {
   if (cluster.isWorker) return pino.destination({ dest: 1, sync: true })
-  const target = pino.destination({ dest: 1, sync: false, minLength: 0, maxLength: 16 * 2 ** 20 })
-  const batch = new LineBatch(target, { size: 64 * 1024, flushEveryMs: 200 })
+  const target = pino.destination({
+    dest: 1,
+    sync: false,
+    contentMode: 'buffer',
+    minLength: 0,
+    maxLength: 16 * 2 ** 20,
+  })
+  // sonic-boom's types describe only its text mode; in buffer mode it writes Buffers.
+  const batch = new LineBatch(target as unknown as LineTarget, { size: 64 * 1024, flushEveryMs: 200 })
   batch.closeAtExit()
   return batch
 }
