@@ -50,24 +50,30 @@ t.test('a block handed over is never written to again', async (t) => {
   t.equal(Buffer.concat(blocks).toString(), Array.from({ length: 40 }, (_, n) => line(n)).join(''))
 })
 
+t.test('a line goes into a block only when its every byte fits', async (t) => {
+  const { target, blocks } = fakeTarget()
+  const batch = new LineBatch(target, { size: 64, flushEveryMs: 60_000 })
+  // 40 bytes used: room for the next line's 11 characters, not for its 31 bytes.
+  const lines = [line(123456789), line(123456789), line(1), `${'日'.repeat(10)}\n`, line(2)]
+  for (const text of lines) batch.write(text)
+  batch.flush()
+  t.equal(Buffer.concat(blocks).toString(), lines.join(''))
+  t.equal(blocks.length, 2, 'the wide line started a new block')
+})
+
 t.test('any text is written as UTF-8, a line longer than a block on its own and in its turn', async (t) => {
   const { target, writes, blocks } = fakeTarget()
-  const batch = new LineBatch(target, { size: 64, flushEveryMs: 60_000 })
+  const batch = new LineBatch(target, { size: 128, flushEveryMs: 60_000 })
   const long = `{"stack":"${'x'.repeat(100)}"}\n`
-  // The padding leaves room for the next line's characters but not for its bytes.
-  const padding = `{"pad":"${'p'.repeat(21)}"}\n`
-  const lines = [
-    line(1),
-    padding,
-    '{"é":"日本日本日本"}\n',
-    long,
-    '{"emoji":"😀","lone":"\ud800"}\n',
-    line(2),
-  ]
+  const lines = [line(1), '{"é":"日本"}\n', '{"emoji":"😀","lone":"\ud800"}\n', long, line(2)]
   for (const text of lines) batch.write(text)
   batch.flush()
   t.equal(Buffer.concat(blocks).toString(), Buffer.from(lines.join('')).toString())
+  t.equal(writes[0], lines.slice(0, 3).join('').replace('\ud800', '\ufffd'), 'short lines share a block')
   t.ok(writes.includes(long), 'the long line is a block of its own')
+  // A gathered block is a copy of the bytes used, not a view that keeps the whole block alive.
+  const gathered = blocks.filter((block) => block.toString() !== long)
+  for (const block of gathered) t.equal(block.buffer.byteLength, block.length, 'a block holds only its bytes')
 })
 
 t.test('flush and flushSync hand over what is gathered, then ask the target to write it', async (t) => {
