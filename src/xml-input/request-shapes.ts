@@ -73,7 +73,8 @@ function learnShape(key: string): Shape {
 const bucketOf = (cut: Cut) => cut.prefix.length * 2 ** 20 + cut.suffix.length
 
 function shapeOf(cut: Cut): Shape {
-  const bucket = shapes.get(bucketOf(cut))
+  const key = bucketOf(cut)
+  const bucket = shapes.get(key)
   if (bucket !== undefined) {
     for (const known of bucket)
       if (known.prefix === cut.prefix && known.suffix === cut.suffix) return known.shape
@@ -84,8 +85,9 @@ function shapeOf(cut: Cut): Shape {
     shapeTotal = 0
   }
   const known = { prefix: cut.prefix, suffix: cut.suffix, shape }
-  const kept = shapes.get(bucketOf(cut))
-  if (kept === undefined) shapes.set(bucketOf(cut), [known])
+  // Looked up again: the clear above may have dropped the bucket.
+  const kept = shapes.get(key)
+  if (kept === undefined) shapes.set(key, [known])
   else kept.push(known)
   shapeTotal++
   return shape
