@@ -238,3 +238,42 @@ t.test('a certificate that cannot be used stops the start', async (t) => {
   const env = { configPath: path, host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownTimeoutMs: 1000 }
   await t.rejects(startServer(env), SettingsError)
 })
+
+t.test('over HTTPS, idleTimeoutMs closes a silent connection and spares one that trickles', async (t) => {
+  const path = join(tempDir(), 'mailsetup.yaml')
+  const limits = { idleTimeoutMs: 300, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 }
+  writeFileSync(path, stringify(tlsConfig([main], { limits })))
+  const env = { configPath: path, host: '127.0.0.1', port: 0, logLevel: 'silent', shutdownTimeoutMs: 1000 }
+  const server = await startServer(env)
+  t.teardown(server.close)
+  const port = Number(new URL(server.url).port)
+  const openTls = () => {
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'autoconfig.test.example',
+      ca: readFileSync(main.cert, 'utf8'),
+    })
+    socket.on('error', () => {})
+    let data = ''
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString()))
+    const started = performance.now()
+    const closed = new Promise<number>((resolve) =>
+      socket.once('close', () => resolve(performance.now() - started)),
+    )
+    return { socket, closed, data: () => data }
+  }
+  const silent = openTls()
+  const trickling = openTls()
+  await new Promise((resolve) => trickling.socket.once('secureConnect', resolve))
+  trickling.socket.write('GET /healthz HTTP/1.1\r\n')
+  for (let i = 0; i < 12; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    trickling.socket.write(i === 11 ? 'Host: autoconfig.test.example\r\n\r\n' : `X-Drip-${i}: 1\r\n`)
+  }
+  const silentMs = await silent.closed
+  t.ok(silentMs >= 300 && silentMs < 2000, `the silent connection closed after ${silentMs.toFixed(0)} ms`)
+  await waitFor(() => (trickling.data().length > 0 ? true : undefined))
+  t.match(trickling.data(), /^HTTP\/1\.1 200 /, 'the trickling one was answered after 1.2 s')
+  t.ok((await trickling.closed) >= 1200 + 300, 'and closed only once idle')
+})
