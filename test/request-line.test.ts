@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
+import { LineBatch, type LineTarget } from '../src/logging/line-batch.js'
 import { createLogger } from '../src/logging/logger.js'
 import { requestLineWriter } from '../src/logging/request-line.js'
 import { captureLogs } from './helpers/log-capture.js'
@@ -73,4 +74,91 @@ t.test('every text is quoted exactly as pino quotes it, byte for byte', async (t
     { numRuns: 300 },
   )
   t.pass('300 random lines matched')
+})
+
+/** A logger writing into a LineBatch, as the service's stdout does, and what reached the output. */
+function batchedLogger(size = 64 * 1024, level: 'info' | 'warn' = 'info') {
+  const blocks: Buffer[] = []
+  const target: LineTarget = {
+    write: (block) => blocks.push(block),
+    flush: (done) => done?.(),
+    flushSync() {},
+  }
+  const batch = new LineBatch(target, { size, flushEveryMs: 60_000 })
+  const logger = createLogger(level, batch)
+  return {
+    batch,
+    logger,
+    text: () => {
+      batch.flush()
+      return Buffer.concat(blocks).toString()
+    },
+  }
+}
+
+t.test('lines written in place into the output block are exactly what pino writes', async (t) => {
+  const withoutTimes = (text: string) => text.replace(/"time":\d+/g, '')
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.constantFrom('"', '\\', '\u007f', '\u2028', 'req-12', '/mail/config-v1.1.xml', '日本'),
+  )
+  const number = fc.oneof(fc.nat(), fc.constantFrom(0, 599, 2 ** 53, -1, 1.5, -0))
+  fc.assert(
+    fc.property(text, text, text, number, number, (reqId, method, path, status, ms) => {
+      const ours = batchedLogger()
+      const pinos = captureLogs()
+      const line = { reqId, method, path, status, ms }
+      requestLineWriter(ours.logger)(line)
+      createLogger('info', pinos.stream).info(line, 'request')
+      return withoutTimes(ours.text()) === withoutTimes(pinos.text())
+    }),
+    { numRuns: 500 },
+  )
+  t.pass('500 random lines matched, plain ones written in place and the others as text')
+})
+
+t.test('in place, each line carries its own time, and lines fill blocks in order', async (t) => {
+  const ours = batchedLogger(400)
+  const write = requestLineWriter(ours.logger)
+  const clock = t.capture(Date, 'now', () => 0)
+  // A clock that goes wrong (negative, fractional) takes the text path, as does a line too long for a block.
+  const times = [1_764_000_000_000, 1_764_000_000_000, 1_764_000_000_001, 5, -5, 1.5, 1_764_000_000_002]
+  const paths = ['/p', '/p', '/p', '/p', '/p', '/p', `/${'x'.repeat(500)}`]
+  times.forEach((time, n) => {
+    Date.now = () => time
+    write({ reqId: `req-${n}`, method: 'GET', path: paths[n] as string, status: 200, ms: n })
+  })
+  clock.restore()
+  const lines = ours
+    .text()
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { time: number; reqId: string; path: string; ms: number })
+  t.same(
+    lines.map(({ time, reqId, path, ms }) => ({ time, reqId, path, ms })),
+    times.map((time, n) => ({ time, reqId: `req-${n}`, path: paths[n], ms: n })),
+  )
+})
+
+t.test('nothing is written in place either when the level is above info', async (t) => {
+  const ours = batchedLogger(64 * 1024, 'warn')
+  requestLineWriter(ours.logger)({ reqId: 'r', method: 'GET', path: '/', status: 200, ms: 1 })
+  t.equal(ours.text(), '')
+})
+
+t.test('a line reserved in place and never committed is written over', async (t) => {
+  const ours = batchedLogger(200)
+  const start = ours.batch.reserve(50)
+  ours.batch.block.write('{"half":', start)
+  t.equal(ours.batch.reserve(201), -1, 'a line longer than a block is never reserved')
+  ours.logger.info('after')
+  t.same(
+    ours
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { msg: string }).msg),
+    ['after'],
+  )
 })

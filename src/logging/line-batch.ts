@@ -59,6 +59,27 @@ export class LineBatch implements DestinationStream {
   }
 
   /**
+   * Where a line of at most `most` bytes may be written into `block` in place (line-in-place.ts), the
+   * block handed over first if it might not fit; -1 for a line that could not fit even an empty block
+   * (it must go through `write`). Nothing is handed over until `commit` says where the line ends, and
+   * a line never committed is simply written over.
+   */
+  reserve(most: number): number {
+    if (most > this.#size) return -1
+    if (this.#used + most > this.#size) this.#handOver()
+    return this.#used
+  }
+
+  get block(): Buffer {
+    return this.#block
+  }
+
+  /** The line written in place from `reserve`'s offset ends at `end`. */
+  commit(end: number): void {
+    this.#used = end
+  }
+
+  /**
    * pino's `logger.flush()`: what is gathered goes out now. sonic-boom (with `minLength` 0) calls back
    * at once, when the text is on its way, not when it is written.
    */

@@ -3,6 +3,8 @@
 // autoconfig request (issue 9). The line is exactly what `logger.info({reqId, method, path, status,
 // ms}, 'request')` writes, level check and base fields included (test/request-line.test.ts).
 import pino, { type Logger } from 'pino'
+import { LineBatch } from './line-batch.js'
+import { LineInPlace } from './line-in-place.js'
 
 export interface RequestLine {
   readonly reqId: string
@@ -27,12 +29,20 @@ export function requestLineWriter(logger: Logger): (line: RequestLine) => void {
   const stream = internals[pino.symbols.streamSym] as { write: (text: string) => void }
   const bindings = internals[pino.symbols.chindingsSym] as string
   const level = logger.levels.values.info as number
+  const asText = (line: RequestLine, time: number) =>
+    `{"level":${level},"time":${time}${bindings},"reqId":${quote(line.reqId)},` +
+    `"method":${quote(line.method)},"path":${quote(line.path)},` +
+    `"status":${line.status},"ms":${line.ms},"msg":"request"}\n`
+  if (!(stream instanceof LineBatch)) {
+    return (line) => {
+      if (logger.isLevelEnabled('info')) stream.write(asText(line, Date.now()))
+    }
+  }
+  // The service's own output: bytes straight into its block, and text only for what needs escaping.
+  const inPlace = new LineInPlace(level, bindings)
   return (line) => {
     if (!logger.isLevelEnabled('info')) return
-    stream.write(
-      `{"level":${level},"time":${Date.now()}${bindings},"reqId":${quote(line.reqId)},` +
-        `"method":${quote(line.method)},"path":${quote(line.path)},` +
-        `"status":${line.status},"ms":${line.ms},"msg":"request"}\n`,
-    )
+    const time = Date.now()
+    if (!inPlace.write(stream, time, line)) stream.write(asText(line, time))
   }
 }
