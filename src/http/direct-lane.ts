@@ -105,15 +105,32 @@ interface Route {
   readonly loggedPath: string
 }
 
-/** Method → exact path → route: no `METHOD path` key is built per request. */
-function routeTable(endpoints: readonly Endpoint[]): Map<string, Map<string, Route>> {
-  const table = new Map<string, Map<string, Route>>()
+/**
+ * Method → path length → routes: a request's path is found by comparing its start with the few paths
+ * of its length, not by slicing it off the query and hashing it as a Map key (issue 9).
+ */
+type RouteTable = Map<string, Map<number, Route[]>>
+
+function routeTable(endpoints: readonly Endpoint[]): RouteTable {
+  const table: RouteTable = new Map()
   for (const endpoint of endpoints) {
-    const byPath = table.get(endpoint.method) ?? new Map<string, Route>()
-    table.set(endpoint.method, byPath)
-    for (const path of endpoint.paths) byPath.set(path, { endpoint, path, loggedPath: loggablePath(path) })
+    const byLength = table.get(endpoint.method) ?? new Map<number, Route[]>()
+    table.set(endpoint.method, byLength)
+    for (const path of endpoint.paths) {
+      const routes = byLength.get(path.length) ?? []
+      byLength.set(path.length, routes)
+      routes.push({ endpoint, path, loggedPath: loggablePath(path) })
+    }
   }
   return table
+}
+
+/** The route whose path is the URL's path exactly (the query aside), or undefined. */
+function findRoute(table: RouteTable, method: string, url: string): Route | undefined {
+  const mark = url.indexOf('?')
+  const routes = table.get(method)?.get(mark === -1 ? url.length : mark)
+  if (routes !== undefined) for (const route of routes) if (url.startsWith(route.path)) return route
+  return undefined
 }
 
 export function createDirectLane(options: DirectLaneOptions): DirectLane {
@@ -149,7 +166,7 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
   const serve = (raw: IncomingMessage, res: ServerResponse, route: Route) => {
     const started = performance.now()
     const { endpoint } = route
-    const refusal = attempt(() => guard.check(raw, route.path))
+    const refusal = attempt(() => guard.check(raw, route.path, started))
     if (refusal !== undefined || endpoint.method === 'GET') {
       respond(raw, res, route, refusal ?? attempt(() => answerRequest(endpoint, raw)), started)
     } else {
@@ -170,14 +187,14 @@ export function createDirectLane(options: DirectLaneOptions): DirectLane {
     const mark = url.indexOf('?')
     const query =
       mark === -1 || mark === url.length - 1 ? EMPTY_QUERY : querystring.parse(url.slice(mark + 1))
-    const request = { query, host: client.host(raw), headers: raw.headers, ...(body && { body }) }
+    const host = client.host(raw)
+    const request =
+      body === undefined ? { query, host, headers: raw.headers } : { query, host, headers: raw.headers, body }
     return answerEndpoint(endpoint, store.current, request)
   }
 
   return (raw, res) => {
-    const url = raw.url as string
-    const mark = url.indexOf('?')
-    const route = routes.get(raw.method as string)?.get(mark === -1 ? url : url.slice(0, mark))
+    const route = findRoute(routes, raw.method as string, raw.url as string)
     if (route === undefined || !options.isReady()) return false
     if (route.endpoint.method === 'POST' && !plainBody(raw, route.endpoint)) return false
     serve(raw, res, route)
