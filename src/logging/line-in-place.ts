@@ -25,8 +25,12 @@ function writeWhole(block: Buffer, at: number, value: number): number {
   return writePlain(block, at, String(value))
 }
 
+// Called on the block rather than looked up on it: `block.set` goes through V8's generic property
+// lookup on Buffer's prototype chain (render/template.ts measured it).
+const setBytes = Uint8Array.prototype.set
+
 function writeBytes(block: Buffer, at: number, bytes: Buffer): number {
-  block.set(bytes, at)
+  setBytes.call(block, bytes, at)
   return at + bytes.length
 }
 

@@ -33,10 +33,13 @@ interface Slab {
   /** Documents carved and not (yet) claimed. */
   unclaimed: number
   readonly holders: DocumentHolder[]
-  /** Where the last document carved starts, and whether it has been claimed. */
-  last: number
-  lastClaimed: boolean
+  /** The document carved last, until it is claimed. */
+  last: Buffer | undefined
 }
+
+// Called on the slab rather than looked up on it: `memory.subarray` goes through V8's generic property
+// lookup on Buffer's prototype chain (render/template.ts measured it). Gives a Buffer, as Node's does.
+const subarray = Uint8Array.prototype.subarray
 
 let current: Slab | undefined
 const retired: Slab[] = []
@@ -65,7 +68,7 @@ function nextSlab(): Slab {
     return oldest
   }
   const memory = Buffer.allocUnsafeSlow(SLAB_BYTES)
-  return { memory, used: 0, unclaimed: 0, holders: [], last: -1, lastClaimed: false }
+  return { memory, used: 0, unclaimed: 0, holders: [], last: undefined }
 }
 
 /**
@@ -76,9 +79,8 @@ export function allocateDocument(size: number): Buffer {
   // An empty document would start where the next one does, and a claim could not tell them apart.
   if (size === 0 || size > LARGEST_CARVED) return Buffer.allocUnsafe(size)
   if (current === undefined || current.used + size > SLAB_BYTES) current = nextSlab()
-  const document = current.memory.subarray(current.used, current.used + size)
-  current.last = current.used
-  current.lastClaimed = false
+  const document = subarray.call(current.memory, current.used, current.used + size) as Buffer
+  current.last = document
   current.unclaimed++
   // Aligned as Node's own pool aligns its buffers.
   current.used += (size + 7) & ~7
@@ -94,9 +96,9 @@ export function allocateDocument(size: number): Buffer {
  */
 export function claimDocument(document: Buffer, holder: DocumentHolder): void {
   const slab = current
-  if (slab === undefined || slab.lastClaimed || document.buffer !== slab.memory.buffer) return
-  if (document.byteOffset - slab.memory.byteOffset !== slab.last) return
-  slab.lastClaimed = true
+  // The very object carved last: no lookups of `buffer` or `byteOffset` (issue 9).
+  if (slab === undefined || slab.last !== document) return
+  slab.last = undefined
   slab.unclaimed--
   slab.holders.push(holder)
 }

@@ -12,11 +12,14 @@ export interface Template<K extends string = keyof Identity> {
   readonly escapeValue: (value: string) => string
   /** The parts encoded as UTF-8 once, for answers sent as bytes (`fillTemplateBytes`). */
   readonly partBytes: readonly Buffer[]
-  /** Their total length in bytes. */
+  /** Their lengths, and their total length, in bytes. */
+  readonly partLengths: readonly number[]
   readonly partLength: number
   /** The fields the template was compiled over, and each slot (between two parts) as an index into them. */
   readonly fields: readonly K[]
   readonly slotFields: readonly number[]
+  /** For each slot, the first slot of the same field: itself where the field first appears. */
+  readonly firstSlots: readonly number[]
 }
 
 // Private-use code points: they pass every escaper unchanged and never occur in a config.
@@ -46,8 +49,11 @@ export function compileTemplateOf<K extends string>(
     else slotFields.push(fieldIndex(fields, piece))
   })
   const partBytes = parts.map((part) => Buffer.from(part))
-  const partLength = partBytes.reduce((total, part) => total + part.length, 0)
-  return { parts, escapeValue, partBytes, partLength, fields, slotFields }
+  // Kept as numbers: a Buffer's `length` is a call to V8's property lookup, 10 ns each (issue 9).
+  const partLengths = partBytes.map((part) => part.length)
+  const partLength = partLengths.reduce((total, length) => total + length, 0)
+  const firstSlots = slotFields.map((field) => slotFields.indexOf(field))
+  return { parts, escapeValue, partBytes, partLengths, partLength, fields, slotFields, firstSlots }
 }
 
 /** A template over an identity (address, local part, domain). */
@@ -83,63 +89,63 @@ function writeValue(out: Buffer, text: string, at: number, ascii: boolean): numb
   return at + text.length
 }
 
+// Called on the document rather than looked up on it: `out.set` and `out.copyWithin` went through V8's
+// generic property lookup on each call (Buffer's prototype chain), about 9 % of a fill (perf).
+const setBytes = Uint8Array.prototype.set
+const copyWithin = Uint8Array.prototype.copyWithin
+
+// Per slot, filled by each call and read only within it: no arrays are allocated per request.
+const slotTexts: string[] = []
+const slotLengths: number[] = []
+const slotStarts: number[] = []
+
 /**
  * The same document as `fillTemplate`, as UTF-8 bytes: only the filled-in values are encoded per
  * request, not the whole document (encoding a few KiB of text was the largest cost of an answer).
  * Each field is escaped once however often it appears (an address fills every server's username),
- * slots are indexes, not property names, and the buffer has the document's exact size, carved from a
- * shared slab (document-buffer.ts). Values are nearly always ASCII, and those are copied code unit by
- * code unit: a Buffer per value and a call into Node to encode it cost more than the copy. A value
- * that appears again (the address, once per server) is copied from where it was first written. Issue 9,
- * an autoconfig document in a tight loop: 2.2 → 1.4 µs with the encoding and the slab; 1.33 → 1.27
- * with the direct copy, 1.12 with the slab used again; 0.9 → 0.7 with repeats copied.
+ * and the buffer has the document's exact size, carved from a shared slab (document-buffer.ts). Values
+ * are nearly always ASCII, and those are copied code unit by code unit: a Buffer per value and a call
+ * into Node to encode it cost more than the copy. A value that appears again is copied from where it
+ * was first written. Issue 9, an autoconfig document in a tight loop: 2.2 → 1.4 µs with the encoding
+ * and the slab; 1.33 → 1.27 with the direct copy, 1.12 with the slab used again; 0.9 → 0.7 with
+ * repeats copied, and 0.6 with which slot comes first worked out when the template is compiled.
  */
 export function fillTemplateBytes<K extends string>(
   template: Template<K>,
   values: Readonly<Record<K, string>>,
 ): Buffer {
-  const { partBytes, slotFields, fields, escapeValue } = template
-  // Filled by a loop: Array.prototype.fill is a call into V8's runtime.
-  const texts: (string | undefined)[] = []
-  const lengths: number[] = []
-  // Where each value was first written into the document, -1 until then.
-  const starts: number[] = []
-  for (let field = 0; field < fields.length; field++) {
-    texts.push(undefined)
-    lengths.push(0)
-    starts.push(-1)
-  }
+  const { partBytes, partLengths, slotFields, firstSlots, fields, escapeValue } = template
   let size = template.partLength
   let ascii = true
-  for (let i = 0; i < slotFields.length; i++) {
-    const field = slotFields[i] as number
-    if (texts[field] === undefined) {
-      const text = escapeValue(values[fields[field] as K])
+  for (let slot = 0; slot < slotFields.length; slot++) {
+    const first = firstSlots[slot] as number
+    if (first === slot) {
+      const text = escapeValue(values[fields[slotFields[slot] as number] as K])
       const length = asciiLength(text)
-      texts[field] = text
-      lengths[field] = length === -1 ? Buffer.byteLength(text) : length
+      slotTexts[slot] = text
+      slotLengths[slot] = length === -1 ? Buffer.byteLength(text) : length
       ascii &&= length !== -1
-    }
-    size += lengths[field] as number
+    } else slotLengths[slot] = slotLengths[first] as number
+    size += slotLengths[slot] as number
   }
   const out = allocateDocument(size)
   let at = 0
-  for (let i = 0; i < slotFields.length; i++) {
-    const part = partBytes[i] as Buffer
-    out.set(part, at)
-    at += part.length
-    const field = slotFields[i] as number
-    const first = starts[field] as number
-    if (first === -1) {
-      starts[field] = at
-      at = writeValue(out, texts[field] as string, at, ascii)
+  for (let slot = 0; slot < slotFields.length; slot++) {
+    setBytes.call(out, partBytes[slot] as Buffer, at)
+    at += partLengths[slot] as number
+    const first = firstSlots[slot] as number
+    if (first === slot) {
+      slotStarts[slot] = at
+      at = writeValue(out, slotTexts[slot] as string, at, ascii)
+      // Addresses are personal data: not kept beyond the request that brought them.
+      slotTexts[slot] = ''
     } else {
-      // A value seen before is copied from its first place: a memmove, not an encoding.
-      const length = lengths[field] as number
-      out.copyWithin(at, first, first + length)
+      const start = slotStarts[first] as number
+      const length = slotLengths[slot] as number
+      copyWithin.call(out, at, start, start + length)
       at += length
     }
   }
-  out.set(partBytes[slotFields.length] as Buffer, at)
+  setBytes.call(out, partBytes[slotFields.length] as Buffer, at)
   return out
 }
