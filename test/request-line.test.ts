@@ -103,7 +103,7 @@ t.test('lines written in place into the output block are exactly what pino write
     fc.string({ unit: 'binary' }),
     fc.constantFrom('"', '\\', '\u007f', '\u2028', 'req-12', '/mail/config-v1.1.xml', '日本'),
   )
-  const number = fc.oneof(fc.nat(), fc.constantFrom(0, 599, 2 ** 53, -1, 1.5, -0))
+  const number = fc.oneof(fc.nat(), fc.constantFrom(0, 9, 10, 599, 2 ** 31 - 1, 2 ** 31, 2 ** 40, 2 ** 53, -1, 1.5, -0))
   fc.assert(
     fc.property(text, text, text, number, number, (reqId, method, path, status, ms) => {
       const ours = batchedLogger()
