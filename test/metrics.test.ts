@@ -50,6 +50,10 @@ t.test('the classifier cache stays bounded', async (t) => {
   t.equal(classifier.size, 2)
   t.equal(classifier.classify(USER_AGENTS.evolution), 'evolution', 'a full cache is emptied, then refilled')
   t.equal(classifier.size, 1)
+  t.equal(classifier.classify(USER_AGENTS.k9), 'android', 'each agent its own family, alternating')
+  t.equal(classifier.classify(USER_AGENTS.evolution), 'evolution')
+  t.equal(classifier.classify(undefined), 'other')
+  t.equal(classifier.classify(USER_AGENTS.evolution), 'evolution')
 })
 
 t.test('route patterns map to endpoint families', async (t) => {

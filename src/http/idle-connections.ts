@@ -8,6 +8,7 @@
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
 import { Server as TlsServer } from 'node:tls'
+import { performance } from 'node:perf_hooks'
 
 // At most a second late, and no busier than the work deserves for short test timeouts.
 const LONGEST_SWEEP_MS = 1000

@@ -1,6 +1,7 @@
 // The defences every request passes before any route runs (issue 5), for both the Fastify routes and
 // the direct lane: URL length, a well-formed Host, and per-client rate limiting.
 import type { IncomingMessage } from 'node:http'
+import { performance } from 'node:perf_hooks'
 import type { ServiceLimits } from '../settings/model.js'
 import type { SnapshotStore } from '../state/snapshot-store.js'
 import { type Answer, plainAnswer } from './answer.js'
