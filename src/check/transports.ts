@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { isIP } from 'node:net'

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { normalizeDomain } from './domain-name.js'
 
 export interface EmailAddress {

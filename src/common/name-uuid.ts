@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { hash } from 'node:crypto'
 
 /** RFC 9562 §6.6: the namespace for names that are DNS names. */

@@ -1,6 +1,7 @@
 // One HTTPS request as a mail client makes it to `autoconfig.<domain>` / `autodiscover.<domain>`: TLS names
 // and verifies that host (SNI + certificate check), wherever the connection actually goes
 // (`--connect` in tests and for checking a server before DNS points at it). Time- and size-bounded.
+import { Buffer } from 'node:buffer'
 import { request } from 'node:https'
 
 // An autoconfig document is a few kilobytes; anything past this is cut off rather than read.

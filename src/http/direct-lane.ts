@@ -4,6 +4,7 @@
 // endpoint's exact path take this lane; anything else (HEAD, another casing, a percent-encoded path, a
 // chunked, large or oddly typed body, shutdown) goes to Fastify, which serves the same endpoints from
 // the same functions (routes/endpoint.ts). test/direct-lane.test.ts compares the two lanes' answers.
+import { Buffer } from 'node:buffer'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 // Imported rather than the global: Node's global `performance` is a lazy getter, run on every use.
 import { performance } from 'node:perf_hooks'

@@ -1,5 +1,6 @@
 // How the direct lane (direct-lane.ts) writes an answer on Node's response: the same headers, in the
 // same order, as Fastify's reply would send.
+import { Buffer } from 'node:buffer'
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http'
 import { claimDocument } from '../render/document-buffer.js'
 import type { Answer } from './answer.js'

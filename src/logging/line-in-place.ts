@@ -4,6 +4,7 @@
 // this way (issue 9). Only text that JSON writes as is (printable ASCII without `"` and `\`) and
 // non-negative whole numbers are written here; any other line is left to the caller's text path, so
 // the two can never disagree on escaping.
+import { Buffer } from 'node:buffer'
 import type { LineBatch } from './line-batch.js'
 
 // Number.MAX_SAFE_INTEGER has 16 digits.

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { IDENTITY_FIELDS, type Identity } from '../resolve/identity.js'
 import { allocateDocument } from './document-buffer.js'
 

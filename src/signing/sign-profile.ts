@@ -1,5 +1,6 @@
 // Signed Apple profiles: CMS SignedData (RFC 5652) in DER, content encapsulated, the signer's chain
 // included (CLIENTS.md §3). All ASN.1 is built by pkijs/asn1js; the signature itself is WebCrypto's.
+import { Buffer } from 'node:buffer'
 import { createHash, webcrypto } from 'node:crypto'
 import type * as Asn1js from 'asn1js'
 import type * as Pkijs from 'pkijs'

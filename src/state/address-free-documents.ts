@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer'
 import { releaseDocument } from '../render/document-buffer.js'
 import { fillTemplateBytes } from '../render/template.js'
 import { placeholderIdentity } from '../resolve/identity.js'
