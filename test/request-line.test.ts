@@ -103,7 +103,10 @@ t.test('lines written in place into the output block are exactly what pino write
     fc.string({ unit: 'binary' }),
     fc.constantFrom('"', '\\', '\u007f', '\u2028', 'req-12', '/mail/config-v1.1.xml', '日本'),
   )
-  const number = fc.oneof(fc.nat(), fc.constantFrom(0, 9, 10, 599, 2 ** 31 - 1, 2 ** 31, 2 ** 40, 2 ** 53, -1, 1.5, -0))
+  const number = fc.oneof(
+    fc.nat(),
+    fc.constantFrom(0, 9, 10, 599, 2 ** 31 - 1, 2 ** 31, 2 ** 40, 2 ** 53, -1, 1.5, -0),
+  )
   fc.assert(
     fc.property(text, text, text, number, number, (reqId, method, path, status, ms) => {
       const ours = batchedLogger()
@@ -161,4 +164,28 @@ t.test('a line reserved in place and never committed is written over', async (t)
       .map((line) => (JSON.parse(line) as { msg: string }).msg),
     ['after'],
   )
+})
+
+t.test('in place, each line has its own method, path and status, however they repeat', async (t) => {
+  const ours = batchedLogger()
+  const write = requestLineWriter(ours.logger)
+  const lines = [
+    { method: 'GET', path: '/p', status: 200 },
+    { method: 'POST', path: '/p', status: 200 },
+    { method: 'POST', path: '/p', status: 600 },
+    { method: 'GET', path: '/p', status: 200 },
+    // More distinct paths than are kept prepared, then the first again.
+    ...Array.from({ length: 300 }, (_, n) => ({ method: 'GET', path: `/n${n}`, status: 404 })),
+    { method: 'GET', path: '/p', status: 200 },
+  ].map((line, n) => ({ ...line, reqId: `req-${n}`, ms: n % 7 }))
+  for (const line of lines) write(line)
+  const written = ours
+    .text()
+    .trim()
+    .split('\n')
+    .map((text) => {
+      const { reqId, method, path, status, ms } = JSON.parse(text) as Record<string, unknown>
+      return { reqId, method, path, status, ms }
+    })
+  t.same(written, lines)
 })
