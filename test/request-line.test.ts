@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { LineBatch, type LineTarget } from '../src/logging/line-batch.js'
+import { LineInPlace } from '../src/logging/line-in-place.js'
 import { createLogger } from '../src/logging/logger.js'
 import { requestLineWriter } from '../src/logging/request-line.js'
 import { captureLogs } from './helpers/log-capture.js'
@@ -109,7 +110,8 @@ t.test('lines written in place into the output block are exactly what pino write
   )
   fc.assert(
     fc.property(text, text, text, number, number, (reqId, method, path, status, ms) => {
-      const ours = batchedLogger()
+      // Small blocks: each of the 500 runs keeps its batch until the file ends.
+      const ours = batchedLogger(4096)
       const pinos = captureLogs()
       const line = { reqId, method, path, status, ms }
       requestLineWriter(ours.logger)(line)
@@ -188,4 +190,27 @@ t.test('in place, each line has its own method, path and status, however they re
       return { reqId, method, path, status, ms }
     })
   t.same(written, lines)
+})
+
+t.test('plain lines are written in place; lines that need escaping are left to the text path', async (t) => {
+  const blocks: Buffer[] = []
+  const target: LineTarget = {
+    write: (block) => blocks.push(block),
+    flush: (done) => done?.(),
+    flushSync() {},
+  }
+  const batch = new LineBatch(target, { size: 4096, flushEveryMs: 60_000 })
+  const inPlace = new LineInPlace(30, ',"service":"mailsetup"')
+  const plain = { reqId: 'req-1', method: 'GET', path: '/mail/config-v1.1.xml', status: 200, ms: 3 }
+  t.ok(inPlace.write(batch, 1_764_000_000_000, plain), 'written')
+  t.notOk(inPlace.write(batch, 1_764_000_000_001, { ...plain, path: '/a "quoted" path' }), 'needs escaping')
+  t.notOk(inPlace.write(batch, 1_764_000_000_001, { ...plain, reqId: 'r\u00e9' }), 'beyond ASCII')
+  t.notOk(inPlace.write(batch, 1_764_000_000_001, { ...plain, ms: 1.5 }), 'not a whole number')
+  batch.flush()
+  t.equal(
+    Buffer.concat(blocks).toString(),
+    '{"level":30,"time":1764000000000,"service":"mailsetup","reqId":"req-1","method":"GET",' +
+      '"path":"/mail/config-v1.1.xml","status":200,"ms":3,"msg":"request"}\n',
+    'only the plain line, whole',
+  )
 })

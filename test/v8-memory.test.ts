@@ -56,14 +56,16 @@ t.test('once serving, the young generation grows to its full size at once', asyn
   t.ok(serving >= 32 * 2 ** 20, `grown within 20,000 short-lived objects (${serving} bytes)`)
 })
 
-t.test('tick objects keep their maps through any full collection, so process.nextTick stays fast', async (t) => {
-  // V8 logs each map transition it makes (--log-maps). Had the tick objects' maps died in a
-  // collection, the ticks after it would make the transition for async_id_symbol again, and the
-  // object literal in process.nextTick would go megamorphic (v8-memory.ts says what that costs).
-  // Both collections that did it are here: ours before listening, and a plain one with no tick
-  // pending, as V8's memory reducer runs on an idle service.
-  const memory = new URL('../dist/cli/v8-memory.js', import.meta.url).href
-  const script = `
+t.test(
+  'tick objects keep their maps through any full collection, so process.nextTick stays fast',
+  async (t) => {
+    // V8 logs each map transition it makes (--log-maps). Had the tick objects' maps died in a
+    // collection, the ticks after it would make the transition for async_id_symbol again, and the
+    // object literal in process.nextTick would go megamorphic (v8-memory.ts says what that costs).
+    // Both collections that did it are here: ours before listening, and a plain one with no tick
+    // pending, as V8's memory reducer runs on an idle service.
+    const memory = new URL('../dist/cli/v8-memory.js', import.meta.url).href
+    const script = `
     const { collectGarbage, keepTickMapsAlive } = await import(${JSON.stringify(memory)})
     const turn = () => new Promise((done) => setImmediate(done))
     keepTickMapsAlive()
@@ -77,35 +79,64 @@ t.test('tick objects keep their maps through any full collection, so process.nex
     await turn()
     for (let i = 0; i < 2000; i++) process.nextTick(() => {})
     await turn()`
-  const log = join(t.testdir(), 'v8.log')
-  await run(process.execPath, [
-    '--expose-gc',
-    '--log-maps',
-    `--logfile=${log}`,
-    '--no-logfile-per-isolate',
-    '--input-type=module',
-    '-e',
-    script,
-  ])
-  // `map,Transition,time,from,to,…,name`. A tick object's maps: one adds async_id_symbol, the next
-  // trigger_async_id_symbol. The map they start from can itself be lost and made anew (it was under
-  // tap), so any such pair of steps made after the collections means the tick maps were lost.
-  const transitions = (await readFile(log, 'utf8'))
-    .split('\n')
-    .filter((line) => line.startsWith('map,Transition,'))
-    .map((line) => {
-      const fields = line.split(',')
-      return { from: fields[3] as string, to: fields[4] as string, name: fields.at(-1) as string }
-    })
-  const after = transitions.findIndex(({ name }) => name === 'mailsetupAfterCollection')
-  const tickChains = (list: typeof transitions) =>
-    list.filter(
-      (m) =>
-        m.name.includes('"async_id_symbol"') &&
-        list.some((n) => n.from === m.to && n.name.includes('"trigger_async_id_symbol"')),
-    )
-  t.ok(after > 0, 'the log has the marker made after the collections')
-  t.ok(tickChains(transitions.slice(0, after)).length > 0, 'the tick maps were made before the collections')
-  t.same(tickChains(transitions.slice(after)), [], 'and not made again after them')
-})
+    const log = join(t.testdir(), 'v8.log')
+    await run(process.execPath, [
+      '--expose-gc',
+      '--log-maps',
+      `--logfile=${log}`,
+      '--no-logfile-per-isolate',
+      '--input-type=module',
+      '-e',
+      script,
+    ])
+    // `map,Transition,time,from,to,…,name`. A tick object's maps: one adds async_id_symbol, the next
+    // trigger_async_id_symbol. The map they start from can itself be lost and made anew (it was under
+    // tap), so any such pair of steps made after the collections means the tick maps were lost.
+    const transitions = (await readFile(log, 'utf8'))
+      .split('\n')
+      .filter((line) => line.startsWith('map,Transition,'))
+      .map((line) => {
+        const fields = line.split(',')
+        return { from: fields[3] as string, to: fields[4] as string, name: fields.at(-1) as string }
+      })
+    const after = transitions.findIndex(({ name }) => name === 'mailsetupAfterCollection')
+    const tickChains = (list: typeof transitions) =>
+      list.filter(
+        (m) =>
+          m.name.includes('"async_id_symbol"') &&
+          list.some((n) => n.from === m.to && n.name.includes('"trigger_async_id_symbol"')),
+      )
+    t.ok(after > 0, 'the log has the marker made after the collections')
+    t.ok(tickChains(transitions.slice(0, after)).length > 0, 'the tick maps were made before the collections')
+    t.same(tickChains(transitions.slice(after)), [], 'and not made again after them')
+  },
+)
 
+t.test('once serving, V8 makes no new pretenuring decisions', async (t) => {
+  // In a child process with a small young generation (V8 weighs pretenuring only when it is full) and
+  // V8's trace of its decisions: objects from one literal that all outlive a few young collections
+  // get their site tenured; after stopPretenuring a second literal doing the same does not.
+  const memory = new URL('../dist/cli/v8-memory.js', import.meta.url).href
+  const script = `
+    const { stopPretenuring } = await import(${JSON.stringify(memory)})
+    function churn(make) {
+      const kept = []
+      for (let round = 0; round < 40; round++) {
+        for (let i = 0; i < 2000; i++) kept.push(make(round, i))
+        for (let i = 0; i < 200000; i++) ({ garbage: i })
+      }
+      return kept.length
+    }
+    churn((round, i) => ({ loading: true, round, i }))
+    console.log('SERVING')
+    stopPretenuring()
+    churn((round, i) => ({ serving: true, round, i }))`
+  const flags = ['--max-semi-space-size=1', '--trace-pretenuring-statistics']
+  const { stdout } = await run(process.execPath, [...flags, '--input-type=module', '-e', script], {
+    maxBuffer: 64 * 2 ** 20,
+  })
+  const [loading = '', serving = ''] = stdout.split('SERVING')
+  const decisions = (text: string) => text.split('\n').filter((line) => line.includes('=> tenure')).length
+  t.ok(decisions(loading) > 0, `tenured while loading (${decisions(loading)} sites): the pattern works`)
+  t.equal(decisions(serving), 0, 'none once serving')
+})

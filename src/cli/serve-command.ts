@@ -7,6 +7,7 @@ import {
   collectGarbage,
   keepTickMapsAlive,
   keepYoungGenerationSmall,
+  stopPretenuring,
 } from './v8-memory.js'
 
 export const serveCommand: Command = {
@@ -40,6 +41,7 @@ Example:
       if (isClusterPrimary(workers)) return (await runClusterPrimary(env, workers)) ? EXIT_OK : EXIT_FAILED
       closeOnSignals(await startServer(env, { beforeListen: collectGarbage }))
       allowYoungGenerationGrowth()
+      stopPretenuring()
       return EXIT_OK
     } catch (thrown) {
       releaseFailedWorker()

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ServiceLimits } from '../settings/model.js'
 import { sendAnswer } from './answer.js'
 import { sendPlain } from './error-status.js'
-import { closeIdleConnections } from './idle-connections.js'
+import { watchIdleConnections } from './idle-connections.js'
 import { type RequestGuard, SECURITY_HEADERS } from './request-guard.js'
 import { RouteTable } from './route-table.js'
 
@@ -21,7 +21,7 @@ export function applyServerLimits(server: Server, limits: ServiceLimits): void {
   server.keepAliveTimeout = limits.keepAliveTimeoutMs
   server.maxConnections = limits.maxConnections
   // Not `server.setTimeout`: its timer per socket, re-armed on every request, cost more than a sweep.
-  closeIdleConnections(server, limits.idleTimeoutMs)
+  watchIdleConnections(server, limits.idleTimeoutMs)
 }
 
 /** Errors Fastify raises before routing (a malformed percent-encoding): by default JSON quoting the URL. */

@@ -4,13 +4,15 @@
 // new Timeout and a bound function, 0.5 µs of a ~16 µs autoconfig answer under load (issue 9, pinned
 // alternating runs with it on and off). Instead, one sweep looks at every connection's byte counts a
 // few times per timeout, as Node's `connectionsCheckingInterval` does for its request timeouts, so a
-// request costs nothing. A connection is closed between `idleTimeoutMs` and one sweep later.
+// request costs nothing. A sweep notices a byte moved by the next sweep after it, and closes a
+// connection on the first sweep at least `idleTimeoutMs` after that: so between `idleTimeoutMs` and
+// that plus two sweeps after its last byte.
 import type { Server } from 'node:http'
 import type { Socket } from 'node:net'
-import { Server as TlsServer } from 'node:tls'
 import { performance } from 'node:perf_hooks'
+import { Server as TlsServer } from 'node:tls'
 
-// At most a second late, and no busier than the work deserves for short test timeouts.
+// A sweep at least every second, and none more often than the work deserves for very short timeouts.
 const LONGEST_SWEEP_MS = 1000
 const SHORTEST_SWEEP_MS = 10
 
@@ -71,7 +73,7 @@ export class IdleWatch {
 }
 
 /** Closes the server's connections once they have been idle for `idleTimeoutMs`. */
-export function closeIdleConnections(server: Server, idleTimeoutMs: number): void {
+export function watchIdleConnections(server: Server, idleTimeoutMs: number): void {
   const watch = new IdleWatch(idleTimeoutMs)
   // An HTTPS server's connections are watched once the TLS handshake is done, like Node's timeout
   // (until then the TLS server's handshake timeout applies): the TCP socket under a TLS one does not

@@ -32,7 +32,10 @@ export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>()
   #lastSweep = 0
 
-  /** Takes one token; returns 0 when the request may go ahead, else the seconds until it may. */
+  /**
+   * Takes one token; returns 0 when the request may go ahead, else the seconds until it may. `now` is
+   * a monotonic clock in ms (`performance.now()`), the same for every call.
+   */
   take(key: string, settings: RateLimitSettings, now: number): number {
     const perMs = settings.requestsPerMinute / 60_000
     if (now - this.#lastSweep >= SWEEP_EVERY_MS) this.#sweep(settings, now, perMs)

@@ -5,16 +5,26 @@
 // ASCII without `"` and `\`) and non-negative whole numbers are written here; any other line is left
 // to the caller's text path, so the two can never disagree on escaping.
 import { Buffer } from 'node:buffer'
+import { setBytes } from '../common/typed-array.js'
 import type { LineBatch } from './line-batch.js'
 
 // Number.MAX_SAFE_INTEGER has 16 digits.
 const MOST_DIGITS = 16
 
+/** Printable ASCII other than `"` and `\`: what JSON writes as is. */
+const isPlainCode = (code: number) => code >= 0x20 && code <= 0x7e && code !== 0x22 && code !== 0x5c
+
+/** Whether JSON writes `text` as is. */
+export function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (!isPlainCode(text.charCodeAt(i))) return false
+  return true
+}
+
 /** Writes `text` at `at` if JSON writes it as is; returns the end, or -1 without a usable write. */
 function writePlain(block: Buffer, at: number, text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i)
-    if (code < 0x20 || code > 0x7e || code === 0x22 /* " */ || code === 0x5c /* \ */) return -1
+    if (!isPlainCode(code)) return -1
     block[at + i] = code
   }
   return at + text.length
@@ -32,10 +42,6 @@ function writeWhole(block: Buffer, at: number, value: number): number {
   return at + digits
 }
 
-// Called on the block rather than looked up on it: `block.set` goes through V8's generic property
-// lookup on Buffer's prototype chain (render/template.ts measured it).
-const setBytes = Uint8Array.prototype.set
-
 function writeBytes(block: Buffer, at: number, bytes: Buffer): number {
   setBytes.call(block, bytes, at)
   return at + bytes.length
@@ -47,15 +53,6 @@ export interface LineValues {
   readonly path: string
   readonly status: number
   readonly ms: number
-}
-
-/** Whether JSON writes `text` as is. */
-function isPlain(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i)
-    if (code < 0x20 || code > 0x7e || code === 0x22 /* " */ || code === 0x5c /* \ */) return false
-  }
-  return true
 }
 
 /** A line's text from the end of its reqId to its ms, for one method, path and status. */
@@ -90,7 +87,10 @@ export class LineInPlace {
     this.#bindings = bindings
   }
 
-  /** Writes the line into the batch's block and returns true, or returns false having written nothing. */
+  /**
+   * Writes the line into the batch's block and returns true, or returns false having committed nothing
+   * (the block may have been handed over, and bytes past the batch's end written and then left).
+   */
   write(batch: LineBatch, time: number, line: LineValues): boolean {
     if (!Number.isSafeInteger(time) || time < 0) return false
     const middle = this.#middle(line)

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer'
+import { copyWithin, setBytes } from '../common/typed-array.js'
 import { IDENTITY_FIELDS, type Identity } from '../resolve/identity.js'
 import { allocateDocument } from './document-buffer.js'
 
@@ -89,11 +90,6 @@ function writeValue(out: Buffer, text: string, at: number, ascii: boolean): numb
   for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i)
   return at + text.length
 }
-
-// Called on the document rather than looked up on it: `out.set` and `out.copyWithin` went through V8's
-// generic property lookup on each call (Buffer's prototype chain), about 9 % of a fill (perf).
-const setBytes = Uint8Array.prototype.set
-const copyWithin = Uint8Array.prototype.copyWithin
 
 // Per slot, filled by each call and read only within it: no arrays are allocated per request.
 const slotTexts: string[] = []
