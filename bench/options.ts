@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly domains: number
   /** Scenario names to run (empty: all). */
   readonly scenarios: readonly string[]
+  /** Servers on one CPU and the load generator on the others (bench/placement.ts). */
+  readonly pin: boolean
   readonly out: string
 }
 
@@ -23,6 +25,7 @@ export const BENCH_HELP = `Usage: npm run bench -- [options]
   --only <part>       throughput, scale or all (BENCH_ONLY, default all)
   --domains <n>       hosted domains of the scale measurement (BENCH_DOMAINS, default 100000)
   --scenario <name>   run only this scenario; repeatable (BENCH_SCENARIOS, comma-separated)
+  --pin <on|off>      throughput with the servers on one CPU, the load generator on the rest (BENCH_PIN, default on)
   --out <file>        JSON results (BENCH_OUT, default bench/results/latest.json)
 `
 
@@ -47,13 +50,15 @@ function flagValues(argv: readonly string[]): Map<string, string[]> {
 
 export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = flagValues(argv)
-  const known = ['duration', 'warmup', 'connections', 'only', 'domains', 'scenario', 'out']
+  const known = ['duration', 'warmup', 'connections', 'only', 'domains', 'scenario', 'pin', 'out']
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}`)
   const pick = (flag: string, variable: string, fallback: string) =>
     flags.get(flag)?.at(-1) ?? env[variable] ?? fallback
   const only = pick('only', 'BENCH_ONLY', 'all')
   if (only !== 'all' && only !== 'throughput' && only !== 'scale')
     throw new Error(`--only must be throughput, scale or all (got "${only}")`)
+  const pin = pick('pin', 'BENCH_PIN', 'on')
+  if (pin !== 'on' && pin !== 'off') throw new Error(`--pin must be on or off (got "${pin}")`)
   return {
     duration: positive('--duration', pick('duration', 'BENCH_DURATION', '6'), false),
     warmup: positive('--warmup', pick('warmup', 'BENCH_WARMUP', '3'), false),
@@ -61,6 +66,7 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
     only,
     domains: positive('--domains', pick('domains', 'BENCH_DOMAINS', '100000'), true),
     scenarios: flags.get('scenario') ?? (env.BENCH_SCENARIOS ? env.BENCH_SCENARIOS.split(',') : []),
+    pin: pin === 'on',
     out: pick('out', 'BENCH_OUT', 'bench/results/latest.json'),
   }
 }

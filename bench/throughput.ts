@@ -4,6 +4,7 @@ import { writeBenchConfigs } from './bench-config.js'
 import { probe } from './http-probe.js'
 import { type LoadResult, runLoad } from './load.js'
 import type { BenchOptions } from './options.js'
+import { choosePlacement, type Placement, pin } from './placement.js'
 import { type ServiceProcess, startBare, startService } from './processes.js'
 import { SCENARIOS, type Scenario } from './scenarios.js'
 
@@ -65,7 +66,9 @@ async function measurePair(
   for (const which of ['service', 'bare'] as const)
     await runLoad({ ...scenario, url: servers[which].url }, { ...load, duration: options.warmup })
   for (let round = 0; round < ROUNDS; round++) {
-    for (const which of ['service', 'bare'] as const) {
+    // Turns swap each round (service first, then bare first), so that neither always follows the other.
+    const order = round % 2 === 0 ? (['service', 'bare'] as const) : (['bare', 'service'] as const)
+    for (const which of order) {
       const duration = Math.max(1, Math.round(options.duration / ROUNDS))
       const { url, pid } = servers[which]
       rounds[which].push(await runLoad({ ...scenario, url }, { ...load, duration, serverPid: pid }))
@@ -80,10 +83,10 @@ async function measurePair(
 async function runScenario(
   service: ServiceProcess | undefined,
   scenario: Scenario,
-  options: BenchOptions,
-  workDir: string,
+  run: { options: BenchOptions; workDir: string; placement: Placement | undefined },
   log: (line: string) => void,
 ): Promise<ScenarioResult> {
+  const { options, workDir, placement } = run
   const base = { name: scenario.name, ...(scenario.targetRatio ? { targetRatio: scenario.targetRatio } : {}) }
   if (service === undefined) return { ...base, available: false, reason: 'this build cannot sign profiles' }
   const answer = await probe(service.url, scenario)
@@ -92,6 +95,7 @@ async function runScenario(
   }
   log(`${scenario.name}: ${answer.body.length} bytes, ${answer.contentType}`)
   const bare = await startBare(answer, workDir)
+  if (placement !== undefined) pinOrFail(bare.pid, placement.servers)
   try {
     const measured = await measurePair({ service, bare }, scenario, options, log)
     const ratio = measured.service.requestsPerSecond / measured.bare.requestsPerSecond
@@ -115,25 +119,59 @@ async function runScenario(
   }
 }
 
+function pinOrFail(pid: number, cpus: string): void {
+  if (!pin(pid, cpus)) throw new Error(`could not pin process ${pid} to CPU ${cpus} (try --pin off)`)
+}
+
+/** Placement as the results record it: the CPUs, or why the run is not pinned. */
+export type PlacementRecord =
+  | { readonly pinned: true; readonly servers: string; readonly loadGenerator: string }
+  | { readonly pinned: false; readonly reason: string }
+
+function place(options: BenchOptions, log: (line: string) => void): Placement | PlacementRecord {
+  if (!options.pin) return { pinned: false, reason: '--pin off' }
+  const chosen = choosePlacement()
+  if ('reason' in chosen) {
+    log(`not pinned: ${chosen.reason}\n`)
+    return { pinned: false, reason: chosen.reason }
+  }
+  pinOrFail(process.pid, chosen.loadGenerator)
+  log(`pinned: each server on CPU ${chosen.servers}, the load generator on CPU ${chosen.loadGenerator}\n`)
+  return chosen
+}
+
 export async function runThroughput(
   options: BenchOptions,
   workDir: string,
   log: (line: string) => void,
-): Promise<{ rateLimited: boolean; scenarios: ScenarioResult[] }> {
+): Promise<{ rateLimited: boolean; placement: PlacementRecord; scenarios: ScenarioResult[] }> {
   const configs = writeBenchConfigs(workDir)
   const wanted = SCENARIOS.filter((s) => options.scenarios.length === 0 || options.scenarios.includes(s.name))
   const results: ScenarioResult[] = []
-  for (const kind of ['plain', 'signed'] as const) {
-    const mine = wanted.filter((s) => s.service === kind)
-    if (mine.length === 0) continue
-    const config = configs[kind]
-    const service =
-      config === undefined ? undefined : await startService(config, join(workDir, `${kind}.log`))
-    try {
-      for (const scenario of mine) results.push(await runScenario(service, scenario, options, workDir, log))
-    } finally {
-      await service?.stop()
+  const placed = place(options, log)
+  const placement = 'before' in placed ? placed : undefined
+  try {
+    for (const kind of ['plain', 'signed'] as const) {
+      const mine = wanted.filter((s) => s.service === kind)
+      if (mine.length === 0) continue
+      const config = configs[kind]
+      const service =
+        config === undefined ? undefined : await startService(config, join(workDir, `${kind}.log`))
+      try {
+        if (service !== undefined && placement !== undefined) pinOrFail(service.pid, placement.servers)
+        for (const scenario of mine)
+          results.push(await runScenario(service, scenario, { options, workDir, placement }, log))
+      } finally {
+        await service?.stop()
+      }
     }
+  } finally {
+    // The scale part after this one measures start-up and reloads on every CPU, as before.
+    if (placement !== undefined) pin(process.pid, placement.before)
   }
-  return { rateLimited: configs.rateLimited, scenarios: results }
+  const record: PlacementRecord =
+    placement === undefined
+      ? (placed as PlacementRecord)
+      : { pinned: true, servers: placement.servers, loadGenerator: placement.loadGenerator }
+  return { rateLimited: configs.rateLimited, placement: record, scenarios: results }
 }

@@ -1,4 +1,5 @@
 // The bench's own logic: its generated configs must load as real configs, and its flags parse as documented.
+import { spawn } from 'node:child_process'
 import t from 'tap'
 import {
   countAliases,
@@ -8,6 +9,7 @@ import {
 } from '../bench/generate-config.js'
 import { cpuMicros, cpuMicrosFromStat } from '../bench/cpu-time.js'
 import { parseBenchOptions } from '../bench/options.js'
+import { affinityOf, choosePlacement, parseCpuList, pin, planPlacement } from '../bench/placement.js'
 import { parseSettings } from '../src/settings/load-settings.js'
 
 const small = { ...DEFAULT_GENERATE_OPTIONS, domains: 400, variants: 7 }
@@ -57,6 +59,7 @@ t.test('bench options: defaults, environment, flags over environment, and mistak
     only: 'all',
     domains: 100_000,
     scenarios: [],
+    pin: true,
     out: 'bench/results/latest.json',
   })
   const env = { BENCH_DURATION: '2', BENCH_CONNECTIONS: '10', BENCH_SCENARIOS: 'a,b', BENCH_ONLY: 'scale' }
@@ -70,6 +73,53 @@ t.test('bench options: defaults, environment, flags over environment, and mistak
   t.throws(() => parseBenchOptions(['--speed', '1'], {}), /unknown flag --speed/)
   t.throws(() => parseBenchOptions(['--duration'], {}), /unexpected argument/)
   t.throws(() => parseBenchOptions(['fast'], {}), /unexpected argument/)
+  t.equal(parseBenchOptions([], { BENCH_PIN: 'off' }).pin, false)
+  t.equal(parseBenchOptions(['--pin', 'on'], { BENCH_PIN: 'off' }).pin, true)
+  t.throws(() => parseBenchOptions(['--pin', 'yes'], {}), /--pin must be on or off/)
+})
+
+t.test('placement: CPU lists, the plan, and why there is none', async (t) => {
+  t.same(parseCpuList('0-2,5'), [0, 1, 2, 5])
+  t.same(parseCpuList(' 3\n'), [3])
+  t.equal(parseCpuList('2-1'), undefined)
+  t.equal(parseCpuList('0,x'), undefined)
+  t.same(planPlacement([0, 1, 2, 3], '0-3'), { servers: '0', loadGenerator: '1,2,3', before: '0-3' })
+  t.same(planPlacement([4, 6], '4,6'), { servers: '4', loadGenerator: '6', before: '4,6' })
+  t.equal(planPlacement([2], '2'), undefined, 'one CPU: nothing to split')
+  t.same(
+    choosePlacement(() => '0,1'),
+    { servers: '0', loadGenerator: '1', before: '0,1' },
+  )
+  t.same(
+    choosePlacement(() => undefined),
+    { reason: 'taskset is not available' },
+  )
+  t.same(
+    choosePlacement(() => '0'),
+    { reason: 'fewer than two CPUs are allowed' },
+  )
+  t.match(
+    choosePlacement(() => 'mask ff'),
+    { reason: /unknown CPU list "mask ff"/ },
+  )
+})
+
+t.test('placement: a process is pinned with taskset, and a failure is reported, not thrown', async (t) => {
+  t.equal(pin(999_999_999, '0'), false, 'no such process')
+  t.equal(affinityOf(999_999_999), undefined)
+  const own = affinityOf(process.pid)
+  if (own === undefined) {
+    t.equal(pin(process.pid, '0'), false, 'without taskset nothing is pinned')
+    return
+  }
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
+  t.teardown(() => child.kill())
+  const pid = child.pid as number
+  const first = (parseCpuList(own) as number[])[0] as number
+  t.ok(pin(pid, String(first)))
+  t.equal(affinityOf(pid), String(first), 'every thread on that CPU')
+  t.equal(pin(pid, '100000'), false, 'a CPU that does not exist')
+  t.equal(affinityOf(pid), String(first), 'and the last pinning stands')
 })
 
 t.test('CPU time is read from /proc/<pid>/stat, and is undefined where it cannot be', async (t) => {
