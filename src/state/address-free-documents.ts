@@ -37,7 +37,7 @@ export class AddressFreeDocuments {
       }
       const documents = this.#profiles[domain.profile.id] as ProfileDocuments
       const template = variant === 'full' ? documents.autoconfig : documents.autoconfigOnePerType
-      const filled = fillTemplateBytes(template, placeholderIdentity(domain.name))
+      const filled = fillTemplateBytes(template, placeholderIdentity(domain.name), false)
       // Its own memory: a carved document is for one answer (its slab is reused once the answers in
       // it are sent), and keeping one would also keep its whole slab alive. The carved one is let go.
       document = Buffer.allocUnsafeSlow(filled.length)
