@@ -38,7 +38,11 @@ t.test('documents carved one after another never share a byte', async (t) => {
     t.equal(document.length, 2_000 + (n % 13))
     if (!document.every((byte) => byte === n % 251)) t.fail(`document ${n} was overwritten`)
   })
-  const regions = documents.map((d) => ({ buffer: d.buffer, start: d.byteOffset, end: d.byteOffset + d.length }))
+  const regions = documents.map((d) => ({
+    buffer: d.buffer,
+    start: d.byteOffset,
+    end: d.byteOffset + d.length,
+  }))
   const overlapping = regions.filter((a, i) =>
     regions.some((b, j) => i !== j && a.buffer === b.buffer && a.start < b.end && b.start < a.end),
   )
@@ -60,13 +64,29 @@ t.test('documents up to LARGEST_CARVED come from a slab, larger ones get memory 
   t.not(large.buffer, next.buffer)
 })
 
-t.test('filled templates are carved too, each with its own address', async (t) => {
-  const template = compileTemplate((id) => `<user>${id.address}</user><domain>${id.domain}</domain>`, escapeXml)
-  const alice = fillTemplateBytes(template, { address: 'alice@example.com', localPart: 'alice', domain: 'example.com' })
-  const bob = fillTemplateBytes(template, { address: 'bob@example.org', localPart: 'bob', domain: 'example.org' })
+t.test('filled templates are carved too while their layout is out, each with its own address', async (t) => {
+  const template = compileTemplate(
+    (id) => `<user>${id.address}</user><domain>${id.domain}</domain>`,
+    escapeXml,
+  )
+  const alice = fillTemplateBytes(template, {
+    address: 'alice@example.com',
+    localPart: 'alice',
+    domain: 'example.com',
+  })
+  // The same lengths: alice's answer, never claimed, still has the layout.
+  const carol = fillTemplateBytes(template, {
+    address: 'carol@example.com',
+    localPart: 'carol',
+    domain: 'example.com',
+  })
+  const atLoad = fillTemplateBytes(template, placeholderIdentity('example.com'), false)
   t.equal(alice.toString(), '<user>alice@example.com</user><domain>example.com</domain>')
-  t.equal(bob.toString(), '<user>bob@example.org</user><domain>example.org</domain>')
-  t.equal(alice.buffer.byteLength, SLAB_BYTES, 'from a slab')
+  t.equal(carol.toString(), '<user>carol@example.com</user><domain>example.com</domain>')
+  t.equal(atLoad.toString(), '<user>%EMAILADDRESS%</user><domain>example.com</domain>')
+  t.not(alice.buffer.byteLength, SLAB_BYTES, 'the first: the layout itself')
+  t.equal(carol.buffer.byteLength, SLAB_BYTES, 'the second: from a slab')
+  t.equal(atLoad.buffer.byteLength, SLAB_BYTES, 'one filled at load: from a slab')
 })
 
 /** `count` documents of 2,000 bytes, each filled with its own byte and claimed by `holder`. */
@@ -271,7 +291,11 @@ t.test('an answer libuv is still writing keeps its bytes, though its slab-mates 
 // Two profiles: other.example has its own IMAP host.
 const ownImap = [{ type: 'imap', hostname: 'imap.other.example', port: 993, security: 'tls' }]
 const config = baseConfig({
-  domains: [{ name: 'test.example' }, { name: 'other.example', incoming: ownImap }, { name: 'third.example' }],
+  domains: [
+    { name: 'test.example' },
+    { name: 'other.example', incoming: ownImap },
+    { name: 'third.example' },
+  ],
 })
 
 /** A fresh snapshot of `config`, and a way to name its domains. */
@@ -353,3 +377,27 @@ t.test('over HTTP each domain gets its own document, and a reload drops the kept
   store.replace(createSnapshot(loadConfig({ ...config, provider: renamed })))
   t.equal((await ask('autoconfig.test.example')).displayName, 'Renamed Mail', 'the reloaded settings answer')
 })
+
+t.test(
+  'answers sent through Fastify are claimed: their layout is taken again once they finish',
+  async (t) => {
+    const store = new SnapshotStore(createSnapshot(loadConfig({ ...config, service: { rateLimit: null } })))
+    const app = buildApp({ store, logger: createLogger('silent') })
+    t.teardown(() => app.close())
+    const url = new URL(await app.listen({ host: '127.0.0.1', port: 0 }))
+    const profile = store.current.settings.lookup.get('test.example')?.profile
+    if (profile === undefined) throw new Error('test.example is not hosted')
+    const template = documentsFor(store.current, profile).autoconfig
+    // HEAD is answered by Fastify (the direct lane takes GET only), from the same fill as GET.
+    const ask = (who: string, method: string) =>
+      fetch(`${url.origin}/mail/config-v1.1.xml?emailaddress=${who}%40test.example`, {
+        method,
+        headers: { host: 'autoconfig.test.example' },
+      })
+    for (const who of ['alice', 'carol', 'diana']) t.equal((await ask(who, 'HEAD')).status, 200)
+    const layouts = [...(template.layouts?.values() ?? [])]
+    t.equal(layouts.length, 1, 'one layout for the three addresses of the same length')
+    t.ok(layouts[0]?.holder?.writableFinished, 'held by a finished response, so the next answer may take it')
+    t.match(await (await ask('ellen', 'GET')).text(), '<username>ellen@test.example</username>')
+  },
+)

@@ -4,6 +4,7 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply } from 'fastify'
 import { type ErrorKind, isMailsetupError } from '../errors.js'
 import { describeError } from '../logging/redact.js'
+import { claimDocument } from '../render/document-buffer.js'
 
 export interface Answer {
   readonly status: number
@@ -60,5 +61,9 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
   reply.code(answer.status)
   if (answer.headers !== undefined) reply.headers(answer.headers)
   if (answer.contentType === undefined) return reply.send()
-  return reply.type(answer.contentType).send(answer.body)
+  const sent = reply.type(answer.contentType).send(answer.body)
+  // A filled document's bytes (a template's layout, or carved from a slab) are written again for a
+  // later answer only once this response has finished: render/document-buffer.ts.
+  if (typeof answer.body !== 'string') claimDocument(answer.body, reply.raw)
+  return sent
 }

@@ -1,12 +1,14 @@
-// A template's parts laid out for one set of value lengths: the whole document with its value ranges
-// left as zeros, and where each value starts. A request whose values have those lengths copies the
-// layout in one go and writes only its values, instead of copying each part on its own; a call into
-// Uint8Array's `set` costs about 25 ns besides the copy, and an autoconfig document has ten parts
-// (issue 9). Layouts hold no values (addresses are personal data), only lengths.
-import type { Buffer } from 'node:buffer'
+// A template's parts laid out for one set of value lengths: the whole document, and where each value
+// starts. A request whose values have those lengths writes only its values into the layout and sends
+// the layout itself: no memory to carve, no copy, and the same few KiB, warm in the CPU's cache,
+// for every such answer (issue 9). While the last answer made of it is still being sent, the next
+// copies the layout into memory of its own instead (render/document-buffer.ts, `takeReusable`).
+// Between requests a layout holds the values written last (an address), as a reused slab and the
+// socket's own buffers do, until the next answer of those lengths writes over them or the layout
+// is dropped; it is never logged or sent to anyone else.
+import type { Reusable } from './document-buffer.js'
 
-export interface Layout {
-  readonly bytes: Buffer
+export interface Layout extends Reusable {
   /** Where each slot's value starts. */
   readonly starts: Int32Array
 }
