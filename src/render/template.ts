@@ -195,7 +195,7 @@ export function fillTemplateBytes<K extends string>(
     const at = starts[slot] as number
     if (first === slot) {
       writeValue(out, slotTexts[slot] as string, at, ascii)
-      // Addresses are personal data: not kept beyond the request that brought them.
+      // Addresses are personal data: the strings go with the request (the answer's bytes: template-layout.ts).
       slotTexts[slot] = ''
     } else {
       const start = starts[first] as number
