@@ -93,6 +93,7 @@ t.test('a layout is one answer at a time: taken again only once that answer has 
   t.equal(next, first, 'once sent, the layout is the next answer')
   t.same(next, Buffer.from(render(who('ellen'))), 'with its own address over the last one')
   claimDocument(next, { writableFinished: true })
+  t.equal(layout?.holder, undefined, 'a response that has finished when it claims is not kept')
   t.equal(fillTemplateBytes(own, who('frank')), first, 'and the next')
 })
 

@@ -124,7 +124,8 @@ export function takeReusable(reusable: Reusable): boolean {
  */
 export function claimDocument(document: Buffer, holder: DocumentHolder): void {
   if (taken !== undefined && taken.bytes === document) {
-    taken.holder = holder
+    // As for slabs: a response that has finished already (nearly all) is not kept, nor its request.
+    taken.holder = holder.writableFinished ? undefined : holder
     taken = undefined
     return
   }
