@@ -54,6 +54,9 @@ export async function startService(
       HOST: '127.0.0.1',
       PORT: '0',
       LOG_LEVEL: 'info',
+      // One process, as the bare server is (a WORKERS from the caller's environment would fork workers
+      // that pinning, applied to this process, does not reach).
+      WORKERS: '1',
       ...env,
     },
     stdio: ['ignore', out, out],

@@ -135,7 +135,12 @@ function place(options: BenchOptions, log: (line: string) => void): Placement | 
     log(`not pinned: ${chosen.reason}\n`)
     return { pinned: false, reason: chosen.reason }
   }
-  pinOrFail(process.pid, chosen.loadGenerator)
+  if (!pin(process.pid, chosen.loadGenerator)) {
+    // A container may forbid setting affinity (EPERM): measured unpinned then, and said so.
+    const reason = 'taskset could not set CPU affinity'
+    log(`not pinned: ${reason}\n`)
+    return { pinned: false, reason }
+  }
   log(`pinned: each server on CPU ${chosen.servers}, the load generator on CPU ${chosen.loadGenerator}\n`)
   return chosen
 }
@@ -167,7 +172,10 @@ export async function runThroughput(
     }
   } finally {
     // The scale part after this one measures start-up and reloads on every CPU, as before.
-    if (placement !== undefined) pin(process.pid, placement.before)
+    if (placement !== undefined && !pin(process.pid, placement.before))
+      log(
+        `could not give the bench its CPUs back (${placement.before}): what follows runs on CPU ${placement.loadGenerator}`,
+      )
   }
   const record: PlacementRecord =
     placement === undefined

@@ -1,5 +1,6 @@
 // The bench's own logic: its generated configs must load as real configs, and its flags parse as documented.
 import { spawn } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import t from 'tap'
 import {
   countAliases,
@@ -112,12 +113,22 @@ t.test('placement: a process is pinned with taskset, and a failure is reported, 
     t.equal(pin(process.pid, '0'), false, 'without taskset nothing is pinned')
     return
   }
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' })
+  // Pinned once running, with its threads (V8's, libuv's) started, as the bench pins its servers.
+  const child = spawn(process.execPath, ['-e', 'console.log("up"); setTimeout(() => {}, 60_000)'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
   t.teardown(() => child.kill())
+  await new Promise((resolve) => child.stdout?.once('data', resolve))
   const pid = child.pid as number
   const first = (parseCpuList(own) as number[])[0] as number
   t.ok(pin(pid, String(first)))
-  t.equal(affinityOf(pid), String(first), 'every thread on that CPU')
+  const threads = readdirSync(`/proc/${pid}/task`)
+  t.ok(threads.length > 1, 'node runs several threads')
+  t.same(
+    threads.map((thread) => affinityOf(Number(thread))),
+    threads.map(() => String(first)),
+    'every thread on that CPU',
+  )
   t.equal(pin(pid, '100000'), false, 'a CPU that does not exist')
   t.equal(affinityOf(pid), String(first), 'and the last pinning stands')
 })

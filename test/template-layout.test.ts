@@ -39,8 +39,10 @@ t.test('a laid-out fill gives the same bytes as the renderer, for values of ever
     const id = identity(word(i % 50 === 0 ? 1100 : 20), `${word(12)}.example`)
     const expected = Buffer.from(render({ ...id, ...mapValues(id, escapeXml) }))
     t.same(Buffer.from(fillTemplate(template, id)), expected)
-    // Twice: the first may make the layout, the second uses it.
-    t.same(fillTemplateBytes(template, id), expected, 'laid out, made')
+    // Twice: the first may make the layout, the second (its answer sent) uses it again.
+    const made = fillTemplateBytes(template, id)
+    t.same(made, expected, 'laid out, made')
+    claimDocument(made, { writableFinished: true })
     t.same(fillTemplateBytes(template, id), expected, 'laid out, used')
     t.same(fillTemplateBytes(template, id, false), expected, 'part by part')
   }
@@ -73,52 +75,62 @@ t.test('one layout per set of lengths, made of the parts at their places', async
 })
 
 t.test('a layout is one answer at a time: taken again only once that answer has been sent', async (t) => {
-  // Its own template: one taken by another test and never claimed would stay out (and be copied).
+  // Its own template, so that no other test's answers hold its layouts.
   const own = compileTemplate(render, escapeXml)
   const who = (name: string) => identity(name, 'one-at-a-time.example')
+  const kept = () => own.layouts?.get(lengthsOf(who('alice')))?.bytes
   const first = fillTemplateBytes(own, who('alice'))
-  const layout = own.layouts?.get(lengthsOf(who('alice')))
-  t.equal(first, layout?.bytes, 'the first answer is the layout itself')
-  const unclaimed = fillTemplateBytes(own, who('carol'))
-  t.not(unclaimed, first, 'while nobody has claimed it, another answer is a copy')
+  t.equal(first, kept(), 'the first answer is the layout itself')
+  const second = fillTemplateBytes(own, who('carol'))
+  t.not(second, first, 'the first was never claimed: its layout is left to it')
+  t.equal(second, kept(), 'and a new one takes its place')
   const sending = { writableFinished: false }
-  claimDocument(first, sending)
+  claimDocument(second, sending)
   const meanwhile = fillTemplateBytes(own, who('diana'))
-  t.not(meanwhile, first, 'and a copy while it is being sent')
-  t.same(first, Buffer.from(render(who('alice'))), 'the answer being sent keeps its own address')
-  t.same(unclaimed, Buffer.from(render(who('carol'))))
-  t.same(meanwhile, Buffer.from(render(who('diana'))))
+  t.not(meanwhile, second, 'a copy while the layout is being sent')
+  t.equal(kept(), second, 'which keeps its place')
   sending.writableFinished = true
   const next = fillTemplateBytes(own, who('ellen'))
-  t.equal(next, first, 'once sent, the layout is the next answer')
-  t.same(next, Buffer.from(render(who('ellen'))), 'with its own address over the last one')
+  t.equal(next, second, 'once sent, the layout is the next answer')
+  for (const [answer, name] of [
+    [first, 'alice'],
+    [meanwhile, 'diana'],
+    [next, 'ellen'],
+  ] as const)
+    t.same(answer, Buffer.from(render(who(name))), `${name}'s answer has ${name}'s address`)
   claimDocument(next, { writableFinished: true })
-  t.equal(layout?.holder, undefined, 'a response that has finished when it claims is not kept')
-  t.equal(fillTemplateBytes(own, who('frank')), first, 'and the next')
+  t.equal(own.layouts?.get(lengthsOf(who('alice')))?.holder, undefined, 'a finished response is not kept')
+  t.equal(fillTemplateBytes(own, who('frank')), second, 'and the next')
 })
 
-t.test('values beyond ASCII or too long, fills at load, and wide templates make no layout', async (t) => {
-  const before = layoutUse().count
-  const cases = [
-    identity('jörg', 'no-layout.example'),
-    identity('x'.repeat(MOST_LAID_OUT_LENGTH), 'no-layout.example'),
-  ]
-  for (const id of cases)
-    t.same(fillTemplateBytes(template, id), Buffer.from(render(mapValues(id, escapeXml))))
-  const atLoad = identity('%EMAILADDRESS%', 'at-load.example')
-  t.same(fillTemplateBytes(template, atLoad, false), Buffer.from(render(atLoad)))
-  t.equal(layoutUse().count, before, 'none made')
+t.test(
+  'values up to the longest laid out make layouts; longer ones, beyond ASCII, or kept do not',
+  async (t) => {
+    const domain = 'edge.example'
+    // Addresses of exactly MOST_LAID_OUT_LENGTH bytes and one more.
+    const longest = identity('x'.repeat(MOST_LAID_OUT_LENGTH - domain.length - 1), domain)
+    const tooLong = identity('y'.repeat(MOST_LAID_OUT_LENGTH - domain.length), domain)
+    t.equal(longest.address.length, MOST_LAID_OUT_LENGTH)
+    const before = layoutUse().count
+    t.same(fillTemplateBytes(template, longest), Buffer.from(render(longest)))
+    t.equal(layoutUse().count, before + 1, 'the longest laid out')
+    for (const id of [tooLong, identity('jörg', domain)])
+      t.same(fillTemplateBytes(template, id), Buffer.from(render(mapValues(id, escapeXml))))
+    const kept = identity('%EMAILADDRESS%', 'kept.example')
+    t.same(fillTemplateBytes(template, kept, false), Buffer.from(render(kept)))
+    t.equal(layoutUse().count, before + 1, 'one byte more, beyond ASCII, or kept: none made')
 
-  const fields = ['a', 'b', 'c', 'd'] as const
-  const wide = compileTemplateOf(
-    fields,
-    (v) => `${v.a}|${v.b}|${v.c}|${v.d}|${v.a}`,
-    (text) => text,
-  )
-  t.equal(wide.layouts, undefined, 'four fields: not laid out')
-  t.same(fillTemplateBytes(wide, { a: '1', b: '22', c: '333', d: '4444' }), Buffer.from('1|22|333|4444|1'))
-  t.equal(layoutUse().count, before)
-})
+    const fields = ['a', 'b', 'c', 'd'] as const
+    const wide = compileTemplateOf(
+      fields,
+      (v) => `${v.a}|${v.b}|${v.c}|${v.d}|${v.a}`,
+      (text) => text,
+    )
+    t.equal(wide.layouts, undefined, 'four fields: not laid out')
+    t.same(fillTemplateBytes(wide, { a: '1', b: '22', c: '333', d: '4444' }), Buffer.from('1|22|333|4444|1'))
+    t.equal(layoutUse().count, before + 1)
+  },
+)
 
 t.test('a template of many slots is filled right', async (t) => {
   const many = compileTemplate(

@@ -63,7 +63,8 @@ export function sendAnswer(reply: FastifyReply, answer: Answer): FastifyReply {
   if (answer.contentType === undefined) return reply.send()
   const sent = reply.type(answer.contentType).send(answer.body)
   // A filled document's bytes (a template's layout, or carved from a slab) are written again for a
-  // later answer only once this response has finished: render/document-buffer.ts.
+  // later answer only once this response has finished: render/document-buffer.ts. So no onSend hook
+  // may keep the payload beyond the response (a response cache would have to copy it).
   if (typeof answer.body !== 'string') claimDocument(answer.body, reply.raw)
   return sent
 }

@@ -28,7 +28,10 @@ export const REUSED_SLABS = 8
 
 /** What holds a document's bytes until they are sent: a ServerResponse. */
 export interface DocumentHolder {
-  /** Node's `writableFinished`: every byte handed to the operating system, or dropped with its socket. */
+  /**
+   * Node's `writableFinished`: every byte handed to the operating system (or a write libuv cancelled
+   * with its socket). A response ended after its socket was destroyed never finishes.
+   */
   readonly writableFinished: boolean
 }
 
@@ -102,8 +105,8 @@ export interface Reusable {
   holder: DocumentHolder | null | undefined
 }
 
-// The reusable taken last, until it is claimed. One taken and never claimed (Fastify sent it) is
-// never taken again: its owner copies from it instead.
+// The reusable taken last, until it is claimed. One taken and never claimed is never taken again:
+// its owner replaces it (template.ts).
 let taken: Reusable | undefined
 
 /** Takes `reusable` for an answer and returns true, or false while its last answer is being sent. */

@@ -112,10 +112,14 @@ function writeParts(template: Template<string>, out: Buffer, starts: Int32Array)
   setBytes.call(out, partBytes[slotFields.length] as Buffer, at)
 }
 
-/** The template's layout for these lengths, made now if it is new. */
+/**
+ * The template's layout for these lengths, made now if it is new, or if the one kept was taken for an
+ * answer that never claimed it (an error between the two, or a caller that does not claim): its bytes
+ * may still be that answer's, so a new layout takes its place rather than every later answer copying.
+ */
 function layoutOf(template: Template<string>, layouts: Layouts, lengths: number, size: number): Layout {
   const known = layouts.get(lengths)
-  if (known !== undefined) return known
+  if (known !== undefined && known.holder !== null) return known
   const layout = {
     bytes: Buffer.alloc(size),
     starts: new Int32Array(template.slotFields.length),
@@ -132,7 +136,9 @@ let fillStarts: Int32Array = slotStarts
 /**
  * The memory for a document of `size` bytes with its parts in place: the template's layout for
  * `lengths` when no answer is still being sent from it, else a copy of that layout, else (`lengths`
- * -1, or no layouts) new memory with the parts copied one by one. Sets `fillStarts`.
+ * -1, or no layouts) new memory with the parts copied one by one. Sets `fillStarts`. A layout whose
+ * answer never finishes (a response ended after its socket was destroyed) is copied from until the
+ * layouts are next dropped (template-layout.ts).
  */
 function memoryFor(template: Template<string>, lengths: number, size: number): Buffer {
   const { layouts } = template
@@ -159,8 +165,8 @@ function memoryFor(template: Template<string>, lengths: number, size: number): B
  * are nearly always ASCII, and those are copied code unit by code unit: a Buffer per value and a call
  * into Node to encode it cost more than the copy. A value that appears again is copied from where it
  * was first written. With `laidOut` (requests), ASCII values of usual lengths are written into the
- * template's layout for their lengths (template-layout.ts), which is the answer; documents rendered
- * once at load pass false, so as not to fill the layouts.
+ * template's layout for their lengths (template-layout.ts), which is the answer; documents kept beyond
+ * their request (address-free-documents.ts) pass false, so as not to fill the layouts.
  * Issue 9, an autoconfig document in a tight loop: 2.2 → 1.4 µs with the encoding and the slab;
  * 1.33 → 1.27 with the direct copy, 1.12 with the slab used again; 0.9 → 0.7 with repeats copied,
  * 0.6 with which slot comes first worked out when the template is compiled; 0.46 → 0.38 with the
