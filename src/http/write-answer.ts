@@ -28,12 +28,14 @@ function responseHeaders(answer: Answer, length: number): OutgoingHttpHeaders | 
   return headers
 }
 
-/** Writes the answer; its document's slab may be used again once the response has sent it. */
+/**
+ * Writes the answer. Its document's memory (a slab, or a template's layout) is written again for a
+ * later answer only once this response has sent it: render/document-buffer.ts.
+ */
 export function writeAnswer(res: ServerResponse, answer: Answer): void {
   // Encoded once: its length and the bytes written come from the same buffer.
   const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body
   res.writeHead(answer.status, responseHeaders(answer, body.length))
   res.end(body)
-  // render/document-buffer.ts.
   claimDocument(body, res)
 }
